@@ -1,0 +1,46 @@
+# The one entry point. `make help` lists the targets.
+# The Makefile makes its own virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    := _build
+BUILD  := $(BIN)/python -m guidebook.build --out $(OUT)
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := all
+.PHONY: help all html epub pdf test clean clean-all venv
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+venv: $(VENV)/.installed ## Make the virtual environment from requirements.txt
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+all: venv ## Build the website, the PDF and the EPUB (the default)
+	@$(BUILD) all
+
+html: venv ## Build the website into _build/html
+	@$(BUILD) html
+
+epub: venv ## Build the EPUB into _build/epub
+	@$(BUILD) epub
+
+pdf: venv ## Build the PDF into _build/pdf
+	@$(BUILD) pdf
+
+test: venv ## Run every test (builds each format once, in a temporary folder)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean: ## Remove the built outputs
+	rm -rf $(OUT)
+
+clean-all: clean ## Remove the outputs and the virtual environment
+	rm -rf $(VENV)

@@ -1,0 +1,119 @@
+"""Sphinx configuration for the BreakBox Coaching guide.
+
+The first block holds the book's settings: change the book here and nowhere
+else. Everything below it derives from those settings, grouped by output.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+# ── Book settings ──────────────────────────────────────────────────────────
+book_title = "What Should I Do If My Partner Refuses Therapy or Coaching?"
+book_subtitle = "Navigating a Stalemate with Compassion and Clarity"
+book_slug = "partner-refuses-therapy-or-coaching"
+book_author = "Zac"
+book_publisher = "BreakBox Coaching"
+book_edition = "1.0"
+book_language = "en"
+book_year = "2026"
+book_site_url = "https://www.breakboxcoaching.com/guide/"
+book_original_post_url = (
+    "https://breakboxcoaching.com/blog/"
+    "what-should-i-do-if-my-partner-refuses-therapy-or-coaching-"
+    "navigating-a-stalemate-with-compassion-and-clarity"
+)
+# Where every "book your assessment" link points. Change it to the booking page.
+book_booking_url = "https://www.breakboxcoaching.com/"
+book_note = (
+    "This guide shares general coaching perspectives. "
+    "It is not therapy or medical advice."
+)
+book_keywords = ["relationships", "couples therapy", "coaching", "communication"]
+book_page_size = "letter"  # any CSS page size: "letter", "A5", "6in 9in"…
+# A stable identifier for the ebook, so reading apps know a new edition is the same book.
+book_uuid = "9a4f6f0e-7c1b-4d59-9a57-3f0e4c2b8d11"
+# ───────────────────────────────────────────────────────────────────────────
+
+# -- General -----------------------------------------------------------------
+project = book_title
+author = f"{book_author}, {book_publisher}"
+copyright = f"{book_year}, {book_publisher}"
+version = release = book_edition
+language = book_language
+root_doc = "index"
+exclude_patterns = []  # sources are only docs/, which holds nothing else
+source_suffix = {".md": "markdown"}
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "guidebook.settings",
+    "guidebook.safety",
+    "guidebook.calls_to_action",
+    "guidebook.workbook",
+    "guidebook.ebook_tabs",
+    "guidebook.pdf_builder",
+    "guidebook.epub_fixes",
+]
+
+nitpicky = True
+suppress_warnings = []
+
+# -- MyST ----------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline", "deflist", "smartquotes"]
+myst_heading_anchors = 3
+myst_title_to_header = False
+
+# -- Safety: chapters cannot insert raw HTML or read other files ------------------
+docutils_settings = {"raw_enabled": False, "file_insertion_enabled": False}
+
+# -- HTML (the website) --------------------------------------------------------------
+html_theme = "furo"
+html_title = book_title
+html_short_title = book_title
+html_static_path = ["docs/_static"]
+html_css_files = ["brand.css", "site.css"]
+html_baseurl = book_site_url
+html_copy_source = False
+html_show_sourcelink = False
+html_show_sphinx = False
+html_last_updated_fmt = None
+html_theme_options = {
+    "navigation_with_keys": True,
+    "top_of_page_buttons": [],
+}
+
+# -- EPUB --------------------------------------------------------------------------
+epub_basename = book_slug
+epub_title = book_title
+epub_description = f"{book_title} {book_subtitle}."
+epub_author = book_author
+epub_publisher = book_publisher
+epub_copyright = copyright
+epub_language = book_language
+epub_identifier = f"urn:uuid:{book_uuid}"
+epub_scheme = "uuid"
+epub_uid = "BookId"
+epub_show_urls = "no"
+epub_css_files = ["brand.css", "ebook.css"]
+# The font licences travel with the site; an EPUB may only hold its own media types.
+epub_exclude_files = [
+    "search.html",
+    "genindex.html",
+    "_static/fonts/OFL-SourceSans3.txt",
+    "_static/fonts/OFL-SourceSerif4.txt",
+]
+epub_use_index = False
+epub_tocdepth = 2
+
+# -- PDF (WeasyPrint) ---------------------------------------------------------------------
+pdf_basename = book_slug
+
+# -- Reproducible dates ----------------------------------------------------------------
+today_fmt = "%B %-d, %Y"
+if os.environ.get("SOURCE_DATE_EPOCH"):
+    today = time.strftime(today_fmt, time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))

@@ -1,0 +1,1 @@
+"""The guide's own Sphinx extensions, one module per job."""

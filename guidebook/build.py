@@ -1,0 +1,124 @@
+"""Build the guide: ``python -m guidebook.build [html|epub|pdf|all] [--out DIR] [-D name=value]``.
+
+Every format is built with every warning treated as an error, from one shared
+read of the sources (``DIR/doctrees``). Each format is written to a staging
+folder first and moved into ``DIR/<format>`` only when its build succeeds, so a
+mistake in a chapter never destroys the last good output.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = ROOT / "docs"
+DEFAULT_OUT = ROOT / "_build"
+# The ebooks come first: the website offers them for download, with their sizes.
+FORMATS = ("epub", "pdf", "html")
+STRICT = ["-W", "--keep-going", "-n"]
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def source_date_epoch() -> str:
+    """The last commit's time, so that two builds of one commit are identical."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        if out:
+            return out
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return "1767225600"  # 2026-01-01, for a copy with no git history
+
+
+def sphinx_build(builder: str, out: Path, overrides: list[str], quiet: bool = True) -> int:
+    from sphinx.cmd.build import build_main
+
+    staging = out / ".staging" / builder
+    shutil.rmtree(staging, ignore_errors=True)
+    args = ["-b", builder, "-c", str(ROOT), "-d", str(out / "doctrees"), *STRICT]
+    if quiet:
+        args.append("-q")
+    for override in overrides:
+        args += ["-D", override]
+    if builder == "html":
+        args += ["-D", f"guide_ebook_dir={out}"]
+    status = build_main([*args, str(SOURCE_DIR), str(staging)])
+    if status == 0:
+        publish(staging, out / builder)
+    return status
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Swap the new output in, then drop the old one."""
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def outputs(out: Path, slug: str) -> dict[str, Path]:
+    return {
+        "html": out / "html" / "index.html",
+        "epub": out / "epub" / f"{slug}.epub",
+        "pdf": out / "pdf" / f"{slug}.pdf",
+    }
+
+
+def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = (), quiet: bool = True) -> None:
+    if not os.environ.get("SOURCE_DATE_EPOCH"):
+        os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = set(FORMATS) if "all" in targets else set(targets)
+    if "html" in wanted:
+        # the site links to the ebooks: build any that are missing
+        slug = book_slug()
+        wanted |= {fmt for fmt in ("epub", "pdf") if not outputs(out, slug)[fmt].exists()}
+    failed = [builder for builder in FORMATS if builder in wanted and sphinx_build(builder, out, list(overrides), quiet)]
+    if failed:
+        raise BuildFailed(
+            f"The {' and '.join(failed)} build failed: see the messages above, each names a file "
+            f"and a line. The last good output in {out} is unchanged."
+        )
+
+
+def book_slug() -> str:
+    namespace: dict = {"__file__": str(ROOT / "conf.py")}
+    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
+    return namespace["book_slug"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", default=["all"], choices=[*FORMATS, "all"])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _build)")
+    parser.add_argument("-D", dest="overrides", action="append", default=[], metavar="name=value",
+                        help="override a setting of conf.py for this build")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
+    args = parser.parse_args(argv)
+    try:
+        build(args.targets, args.out, args.overrides, quiet=not args.verbose)
+    except BuildFailed as error:
+        print(f"\n{error}", file=sys.stderr)
+        return 1
+    slug = book_slug()
+    wanted = FORMATS if "all" in args.targets else args.targets
+    print("Built:")
+    for fmt, path in outputs(args.out.resolve(), slug).items():
+        if fmt in wanted or fmt != "html" and "html" in wanted:
+            print(f"  {fmt:5} {os.path.relpath(path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

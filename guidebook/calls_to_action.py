@@ -1,0 +1,141 @@
+"""Links that come from the book settings, never typed into a chapter.
+
+- ``{booking}`text``` links text to ``book_booking_url``;
+- ``{original-post}`text``` links text to ``book_original_post_url``;
+- ``{booking-button}`` is the call-to-action button (its content is the label);
+- ``{guide-note}`` shows ``book_note``, the short "what this guide is" note;
+- ``{download-buttons}`` offers the PDF and EPUB, with their sizes (website only).
+"""
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.osutil import relative_uri
+
+logger = logging.getLogger(__name__)
+
+BUTTON_CLASSES = ["sd-sphinx-override", "sd-btn", "sd-text-wrap"]
+DOWNLOADS_DIR = "downloads"
+
+
+class SettingLinkRole(SphinxRole):
+    """An inline link whose address is a book setting."""
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def run(self):
+        url = getattr(self.config, self.setting)
+        ref = nodes.reference(self.rawtext, self.text, refuri=url, classes=[self.setting.replace("_", "-")])
+        return [ref], []
+
+
+class BookingButton(SphinxDirective):
+    """``{booking-button}`` with the button's label as its content."""
+
+    has_content = True
+
+    def run(self):
+        self.assert_has_content()
+        label = " ".join(self.content).strip()
+        ref = nodes.reference(
+            "", label, refuri=self.config.book_booking_url,
+            classes=[*BUTTON_CLASSES, "sd-btn-primary", "cta-button", "book-booking-url"],
+        )
+        para = nodes.paragraph("", "", ref, classes=["cta"])
+        self.set_source_info(para)
+        return [para]
+
+
+class GuideNote(SphinxDirective):
+    """``{guide-note}``: the book's one-line note on what the guide is."""
+
+    def run(self):
+        note = nodes.admonition(classes=["guide-note"])
+        note += nodes.title("", "About this guide")
+        note += nodes.paragraph("", self.config.book_note)
+        self.set_source_info(note)
+        return [note]
+
+
+class download_buttons(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder that becomes the download buttons when the page is written."""
+
+
+class DownloadButtons(SphinxDirective):
+    option_spec = {"class": directives.class_option}
+
+    def run(self):
+        node = download_buttons(classes=["download-buttons", *self.options.get("class", [])])
+        self.set_source_info(node)
+        return [node]
+
+
+def ebook_files(app: Sphinx) -> dict[str, Path]:
+    """The built ebooks this website offers, by format."""
+    root = Path(app.confdir, app.config.guide_ebook_dir)
+    slug = app.config.book_slug
+    return {"PDF": root / "pdf" / f"{slug}.pdf", "EPUB": root / "epub" / f"{slug}.epub"}
+
+
+def human_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class ResolveDownloadButtons(SphinxPostTransform):
+    default_priority = 100
+
+    def run(self, **kwargs):
+        for node in list(self.document.findall(download_buttons)):
+            if "website" not in self.app.tags:
+                node.parent.remove(node)
+                continue
+            para = nodes.paragraph(classes=node["classes"])
+            here = self.app.builder.get_target_uri(self.env.docname)
+            for label, path in ebook_files(self.app).items():
+                size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
+                uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
+                para += nodes.reference(
+                    "", f"Download the {label}{size}", refuri=uri,
+                    classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
+                )
+                para += nodes.Text(" ")
+            node.replace_self(para)
+
+
+def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Put the built PDF and EPUB into the website, where the buttons point."""
+    if exception or app.builder.name not in {"html", "dirhtml"}:
+        return
+    target = Path(app.outdir, DOWNLOADS_DIR)
+    target.mkdir(exist_ok=True)
+    for label, path in ebook_files(app).items():
+        if path.exists():
+            (target / path.name).write_bytes(path.read_bytes())
+        elif app.config.guide_require_ebooks:
+            logger.warning(
+                "the %s is not built yet (%s), so the website's download button would be broken. "
+                "Run `make` to build the ebooks before the website.", label, path,
+                type="guide", subtype="downloads",
+            )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("guide_ebook_dir", "_build", "env", types=frozenset({str}))
+    app.add_config_value("guide_require_ebooks", True, "", types=frozenset({bool}))
+    app.add_role("booking", SettingLinkRole("book_booking_url"))
+    app.add_role("original-post", SettingLinkRole("book_original_post_url"))
+    app.add_directive("booking-button", BookingButton)
+    app.add_directive("guide-note", GuideNote)
+    app.add_directive("download-buttons", DownloadButtons)
+    app.add_node(download_buttons)
+    app.add_post_transform(ResolveDownloadButtons)
+    app.connect("build-finished", copy_ebooks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
