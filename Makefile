@@ -9,7 +9,7 @@ BUILD  := $(BIN)/python -m guidebook.build --out $(OUT)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := all
-.PHONY: help all html epub pdf test clean clean-all venv
+.PHONY: help all html epub pdf linkcheck test clean clean-all venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ epub: venv ## Build the EPUB into _build/epub
 
 pdf: venv ## Build the PDF into _build/pdf
 	@$(BUILD) pdf
+
+linkcheck: venv ## Check every external link live (needs internet); report in _build/linkcheck
+	@$(BUILD) linkcheck
 
 test: venv ## Run every test (builds each format once, in a temporary folder)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

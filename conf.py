@@ -5,9 +5,11 @@ else. Everything below it derives from those settings, grouped by output.
 """
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -58,6 +60,8 @@ extensions = [
     "guidebook.ebook_tabs",
     "guidebook.pdf_builder",
     "guidebook.epub_fixes",
+    "guidebook.linkcheck_offline",
+    "guidebook.linkcheck_report",
 ]
 
 nitpicky = True
@@ -112,6 +116,28 @@ epub_tocdepth = 2
 
 # -- PDF (WeasyPrint) ---------------------------------------------------------------------
 pdf_basename = book_slug
+
+# -- Link check: `make linkcheck` live, `make test` against a local stand-in ---------------
+# A slow site gets 15 s, and a failed link two more tries. A "429 Too Many Requests"
+# is waited out as the server's Retry-After asks, for at most two minutes a host.
+linkcheck_timeout = 15
+linkcheck_retries = 3
+linkcheck_rate_limit_timeout = 120.0
+linkcheck_workers = 5
+linkcheck_anchors = True  # a link to page#part fails if the part is gone
+linkcheck_anchors_ignore_for_url = []  # none: every anchor is checked
+linkcheck_ignore = [
+    # The download buttons point at the ebooks the website build copies in beside the
+    # pages; guidebook.links checks them in the built site (tests/test_links.py).
+    r"^downloads/",
+]
+# Any redirect not allowed here fails the check: a removed post often redirects to
+# the home page, and the link should then be updated, not followed.
+_site_domain = re.escape(urlsplit(book_site_url).hostname.removeprefix("www."))
+linkcheck_allowed_redirects = {
+    # The BreakBox site answers with and without www.: a move between the two keeps the page.
+    rf"https://(www\.)?{_site_domain}/.+": rf"https://(www\.)?{_site_domain}/.+",
+}
 
 # -- Reproducible dates ----------------------------------------------------------------
 today_fmt = "%B %-d, %Y"

@@ -92,6 +92,29 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
         )
 
 
+def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
+    """Check every external link (live, unless linkcheck_stand_in names a local server).
+
+    Unlike the formats it writes straight into DIR/linkcheck: a failed check is
+    the report, not a build to throw away."""
+    from sphinx.cmd.build import build_main
+
+    from guidebook.linkcheck_report import report
+
+    folder = out.resolve() / "linkcheck"
+    args = ["-b", "linkcheck", "-c", str(ROOT), "-d", str(out.resolve() / "doctrees"), *STRICT]
+    args += ["-q"] if quiet else []
+    for override in overrides:
+        args += ["-D", override]
+    args += ["-D", f"guide_ebook_dir={out.resolve()}"]  # as the formats have it: no second read
+    status = build_main([*args, str(SOURCE_DIR), str(folder)])
+    if not (folder / "output.json").exists():
+        return status or 1
+    result = report(folder)
+    print(f"\nReport ({os.path.relpath(folder / 'report.txt')}):\n{result.text}", end="")
+    return 0 if status == 0 and result.ok else 1
+
+
 def book_slug() -> str:
     namespace: dict = {"__file__": str(ROOT / "conf.py")}
     exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
@@ -100,12 +123,14 @@ def book_slug() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="*", default=["all"], choices=[*FORMATS, "all"])
+    parser.add_argument("targets", nargs="*", default=["all"], choices=[*FORMATS, "all", "linkcheck"])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _build)")
     parser.add_argument("-D", dest="overrides", action="append", default=[], metavar="name=value",
                         help="override a setting of conf.py for this build")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
     args = parser.parse_args(argv)
+    if args.targets == ["linkcheck"]:
+        return linkcheck(args.out, args.overrides, quiet=not args.verbose)
     try:
         build(args.targets, args.out, args.overrides, quiet=not args.verbose)
     except BuildFailed as error:

@@ -1,0 +1,162 @@
+"""A readable report of Sphinx's linkcheck: every link, where it is, and how it fared.
+
+Sphinx checks each URL once and names only its first place. As a Sphinx
+extension this module records every place a link appears (``links.json`` in
+the linkcheck output folder); ``report(folder)`` then joins those places with
+Sphinx's ``output.json`` and writes ``report.txt``::
+
+    docs/10-next-steps.md:10  https://www.breakboxcoaching.com/  ok
+
+It ends with one verdict line. When no external link could be reached at all
+for lack of a network, it says so instead of listing every failure as broken.
+
+``python -m guidebook.linkcheck_report _build/linkcheck`` prints the report again.
+"""
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.linkcheck import HyperlinkCollector
+from sphinx.util.nodes import get_node_line
+
+from guidebook.linkcheck_offline import from_stand_in
+
+LINKS_FILE = "links.json"
+REPORT_FILE = "report.txt"
+# What requests and urllib3 say when there is no way out to the host at all.
+NO_NETWORK = (
+    "NameResolutionError", "Failed to resolve", "Name or service not known",
+    "Temporary failure in name resolution", "Network is unreachable", "No route to host",
+    "Failed to establish a new connection", "ProxyError", "ConnectTimeout",
+)
+_places: dict[int, list[dict]] = {}  # by build environment
+_roots: dict[int, str] = {}  # the folder of conf.py, by build environment
+
+
+class RecordLinkPlaces(HyperlinkCollector):
+    """Note every place of every link (Sphinx's collector keeps the first only)."""
+
+    default_priority = 801
+
+    def run(self, **kwargs) -> None:
+        env = self.env
+        places = _places.setdefault(id(env), [])
+        filename = os.path.relpath(env.doc2path(env.current_document.docname), _roots[id(env)])
+        for node in self.document.findall(nodes.Element):
+            if uri := self.find_uri(node):
+                try:
+                    line = get_node_line(node)
+                except ValueError:
+                    line = 0
+                places.append({"filename": filename, "lineno": line, "uri": uri})
+
+
+def remember_root(app: Sphinx) -> None:
+    _roots[id(app.env)] = str(app.confdir)
+
+
+def write_places(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.name == "linkcheck":
+        places = sorted(_places.pop(id(app.env), []), key=lambda p: (p["filename"], p["lineno"], p["uri"]))
+        data = {"stand_in": app.config.linkcheck_stand_in, "links": places}
+        Path(app.outdir, LINKS_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+@dataclass
+class Report:
+    text: str
+    ok: bool
+    network_unreachable: bool
+
+
+def short_reason(info: str) -> str:
+    """The useful end of a requests error: "NameResolutionError: [Errno -2] Name or service not known"."""
+    info = re.sub(r" for url: \S+", "", info)
+    cause = re.search(r"Caused by (\w+)\(", info)
+    detail = re.search(r"(\[Errno [^\]]+\][^'\")]*|Read timed out\.?)", info)
+    if cause or detail:
+        return ": ".join(part.group(1).strip() for part in (cause, detail) if part)
+    return info
+
+
+def status_text(result: dict, stand_in: str = "") -> str:
+    status = result["status"]
+    if status == "working":
+        return "ok"
+    if status == "redirected":
+        target = from_stand_in(result["info"], stand_in)
+        return f"redirected {result.get('text', '')} to {target}: not allowed by linkcheck_allowed_redirects"
+    if status == "ignored":
+        return "ignored" + (f": {result['info']}" if result["info"] else " (linkcheck_ignore)")
+    return f"{status}: {short_reason(result['info'])}" if result["info"] else status
+
+
+def no_network(results: list[dict]) -> bool:
+    """True when every external link failed for want of a connection."""
+    checked = [r for r in results if r["uri"].startswith(("http:", "https:")) and r["status"] != "ignored"]
+    return bool(checked) and all(
+        r["status"] in {"broken", "timeout"} and any(sign in r["info"] for sign in NO_NETWORK) for r in checked
+    )
+
+
+def report(folder: Path) -> Report:
+    """Write ``report.txt`` into a linkcheck output folder and return it."""
+    folder = Path(folder)
+    data = json.loads((folder / LINKS_FILE).read_text(encoding="utf-8"))
+    stand_in = data["stand_in"]
+    results = {}
+    for line in (folder / "output.json").read_text(encoding="utf-8").splitlines():
+        result = json.loads(line)
+        result["uri"] = from_stand_in(result["uri"], stand_in)
+        results[result["uri"]] = result
+    lines = []
+    for place in data["links"]:
+        result = results.get(place["uri"])
+        if result is None or result["status"] == "unchecked":
+            continue  # links inside the book, checked in the built outputs by guidebook.links
+        lines.append(f"{place['filename']}:{place['lineno']}  {place['uri']}  {status_text(result, stand_in)}")
+    external = [r for r in results.values() if r["uri"].startswith(("http:", "https:"))]
+    failed = [r for r in results.values() if r["status"] in {"broken", "timeout", "redirected"}]
+    unreachable = no_network(list(results.values()))
+    where = f" against the stand-in server {stand_in}" if stand_in else ""
+    if unreachable:
+        reason = short_reason(failed[0]["info"])
+        verdict = (
+            f"The network is unreachable ({reason}): none of the {len(external)} external links could be "
+            "reached, so none was checked. Run `make linkcheck` on a machine with internet access; "
+            "`make test` checks the same links offline."
+        )
+    elif failed:
+        verdict = (
+            f"{len(failed)} of {len(results)} links need attention{where}: each line above names the file "
+            "and line to fix."
+        )
+    else:
+        verdict = f"All {len(external)} external links work{where}."
+    text = "\n".join([*lines, "", verdict]) + "\n"
+    (folder / REPORT_FILE).write_text(text, encoding="utf-8")
+    return Report(text, ok=not failed, network_unreachable=unreachable)
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("guidebook.linkcheck_offline")
+    app.add_post_transform(RecordLinkPlaces)
+    app.connect("builder-inited", remember_root)
+    app.connect("build-finished", write_places)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def main(argv: list[str]) -> int:
+    result = report(Path(argv[0]) if argv else Path("_build/linkcheck"))
+    print(result.text, end="")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

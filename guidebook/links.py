@@ -1,0 +1,360 @@
+"""Internal link checks for the built website, EPUB and PDF.
+
+Each ``check_*`` function takes a built output and returns a list of problems,
+one readable sentence each (empty when every link works). External ``http(s)``
+and ``mailto`` links are left to Sphinx's linkcheck builder; ``data:`` URIs
+carry their own content. Everything else must resolve inside the output.
+"""
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+import pikepdf
+from lxml import etree
+
+EXTERNAL_SCHEMES = {"http", "https", "mailto"}
+LINK_ATTRIBUTES = ("href", "src", "srcset", "action", "xlink:href", "{http://www.w3.org/1999/xlink}href")
+# HTML scrolls to the top for an empty fragment and for "#top" even without such an id.
+TOP_OF_PAGE = {"", "top"}
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a ``srcset``: comma-separated candidates, each a URL and a descriptor."""
+    return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+
+
+def link_values(element) -> list[tuple[str, str]]:
+    """(attribute, URL) for every link an element holds."""
+    found = []
+    if not isinstance(element.tag, str):  # comments and processing instructions
+        return found
+    for attribute in LINK_ATTRIBUTES:
+        value = element.get(attribute)
+        if value is None:
+            continue
+        urls = srcset_urls(value) if attribute == "srcset" else [value.strip()]
+        found += [(attribute.rpartition("}")[2], url) for url in urls]
+    return found
+
+
+def is_skipped(url: str) -> bool:
+    """External links (checked by linkcheck) and data: URIs."""
+    scheme = urlsplit(url).scheme.lower()
+    return scheme in EXTERNAL_SCHEMES or scheme == "data"
+
+
+def scheme_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme:
+        return f"the scheme {parts.scheme}: does not work here"
+    if parts.netloc:
+        return "a protocol-relative link: write https:// in full"
+    return None
+
+
+# ── Website ─────────────────────────────────────────────────────────────────
+
+
+class HtmlSite:
+    """A built website: its pages, parsed once, and the ids in each."""
+
+    def __init__(self, root: Path, base_path: str = "/") -> None:
+        self.root = root.resolve()
+        self.base_path = base_path if base_path.endswith("/") else base_path + "/"
+        self._ids: dict[Path, set[str]] = {}
+
+    def pages(self) -> list[Path]:
+        return sorted(p for p in self.root.rglob("*.html") if p.is_file())
+
+    def parse(self, page: Path):
+        return lxml.html.fromstring(page.read_bytes())
+
+    def ids(self, page: Path) -> set[str]:
+        if page not in self._ids:
+            tree = self.parse(page)
+            self._ids[page] = set(tree.xpath("//@id")) | set(tree.xpath("//a/@name"))
+        return self._ids[page]
+
+    def resolve(self, page: Path, path: str) -> Path | str:
+        """The file a link's path points to, or why it points nowhere."""
+        if not path:
+            return page
+        if path.startswith("/"):
+            if not path.startswith(self.base_path):
+                return f"an absolute path outside the site (which lives under {self.base_path})"
+            target = self.root / path[len(self.base_path):]
+        else:
+            target = page.parent / path
+        target = Path(posixpath.normpath(str(target)))
+        if not target.is_relative_to(self.root):
+            return "points outside the site"
+        if target.is_dir():
+            target = target / "index.html"
+        return target
+
+    def check_link(self, page: Path, url: str) -> str | None:
+        if problem := scheme_problem(url):
+            return problem
+        parts = urlsplit(url)
+        target = self.resolve(page, unquote(parts.path))
+        if isinstance(target, str):
+            return target
+        name = target.relative_to(self.root).as_posix()
+        if not target.is_file():
+            return f"{name} does not exist"
+        if target.stat().st_size == 0:
+            return f"{name} is empty"
+        fragment = unquote(parts.fragment)
+        if target.suffix == ".html" and fragment not in TOP_OF_PAGE and fragment not in self.ids(target):
+            return f"{name} has no id {fragment!r}"
+        return None
+
+    def problems(self) -> list[str]:
+        problems = []
+        for page in self.pages():
+            tree = self.parse(page)
+            # a <base href> (a 404 page served at any address has one) resolves every link
+            base = next(iter(tree.xpath("//base/@href")), "")
+            for element in tree.iter():
+                for attribute, url in link_values(element):
+                    if is_skipped(url) or element.tag == "base":
+                        continue
+                    if problem := self.check_link(page, urljoin(base, url) if base else url):
+                        where = page.relative_to(self.root).as_posix()
+                        problems.append(f"{where}: {attribute}={url!r}: {problem}")
+        return problems
+
+
+def check_html(root: Path, base_path: str = "/") -> list[str]:
+    """Every href, src, srcset and action in every page resolves to a non-empty
+    file of the site, and every #fragment to an id in its page. ``base_path`` is
+    where the site is served (links that start with it are inside the site)."""
+    return HtmlSite(root, base_path).problems()
+
+
+def check_downloads(root: Path, ebooks: list[Path], page: str = "index.html") -> list[str]:
+    """``page`` offers each built ebook with a download button, and the file it
+    downloads is that ebook, byte for byte."""
+    site = HtmlSite(root)
+    index = site.root / page
+    targets = []
+    for button in site.parse(index).find_class("download-button"):
+        target = site.resolve(index, unquote(urlsplit(button.get("href", "")).path))
+        if isinstance(target, Path) and target.is_file():
+            targets.append(target)
+    problems = []
+    for ebook in ebooks:
+        matches = [t for t in targets if t.name == ebook.name]
+        if not matches:
+            problems.append(f"{page}: no working download button for {ebook.name}")
+        elif matches[0].read_bytes() != ebook.read_bytes():
+            problems.append(f"{page}: the download of {ebook.name} is not the built ebook")
+    return problems
+
+
+# ── EPUB ──────────────────────────────────────────────────────────────────────
+
+CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
+OPF_NS = "http://www.idpf.org/2007/opf"
+NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
+XHTML_TYPES = {"application/xhtml+xml"}
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+PACKAGE_FILES = {"mimetype", "META-INF/container.xml"}
+# Fonts built into Adobe's reading systems: Sphinx's epub.css asks for them with
+# res:///, and every other reader skips that @font-face and uses the next font.
+READER_SCHEMES = {"res"}
+
+
+def check_epub(path: Path) -> list[str]:
+    """Every manifest item is in the package and every file of the package is in
+    the manifest; every link and resource in the content documents, the NCX, the
+    CSS and the OPF guide resolves to a manifest item, and every #fragment to an
+    id in that item."""
+    problems: list[str] = []
+    with zipfile.ZipFile(path) as package:
+        names = set(package.namelist())
+        container = etree.fromstring(package.read("META-INF/container.xml"))
+        opf_name = container.find(f".//{{{CONTAINER_NS}}}rootfile").get("full-path")
+        opf = etree.fromstring(package.read(opf_name))
+
+        def in_package(base: str, href: str) -> str:
+            return posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(href)))
+
+        manifest: dict[str, str] = {}  # file name -> media type
+        manifest_ids = set()
+        for item in opf.iterfind(f".//{{{OPF_NS}}}manifest/{{{OPF_NS}}}item"):
+            name = in_package(opf_name, item.get("href", ""))
+            manifest[name] = item.get("media-type", "")
+            manifest_ids.add(item.get("id"))
+            if name not in names:
+                problems.append(f"{opf_name}: manifest item {item.get('href')!r} is not in the package")
+        for name in sorted(names - set(manifest) - PACKAGE_FILES - {opf_name}):
+            if not name.endswith("/"):
+                problems.append(f"{name} is in the package but not in the manifest")
+        for itemref in opf.iterfind(f".//{{{OPF_NS}}}spine/{{{OPF_NS}}}itemref"):
+            if itemref.get("idref") not in manifest_ids:
+                problems.append(f"{opf_name}: the spine names {itemref.get('idref')!r}, which is not in the manifest")
+
+        documents: dict[str, etree._Element] = {}
+        for name, media_type in manifest.items():
+            if media_type in XHTML_TYPES and name in names:
+                try:
+                    documents[name] = etree.fromstring(package.read(name))
+                except etree.XMLSyntaxError as error:
+                    problems.append(f"{name}: not well-formed XML ({error})")
+
+        def check(source: str, attribute: str, url: str) -> None:
+            if is_skipped(url) or urlsplit(url).scheme.lower() in READER_SCHEMES:
+                return
+            problem = scheme_problem(url)
+            parts = urlsplit(url)
+            target = in_package(source, parts.path) if parts.path else source
+            fragment = unquote(parts.fragment)
+            if problem is None:
+                if target not in manifest:
+                    problem = f"{target} is not in the manifest"
+                elif target not in names:
+                    problem = f"{target} is not in the package"
+                elif fragment and target in documents and fragment not in ids(target):
+                    problem = f"{target} has no id {fragment!r}"
+            if problem:
+                problems.append(f"{source}: {attribute}={url!r}: {problem}")
+
+        id_cache: dict[str, set[str]] = {}
+
+        def ids(name: str) -> set[str]:
+            if name not in id_cache:
+                id_cache[name] = set(documents[name].xpath("//@id"))
+            return id_cache[name]
+
+        for reference in opf.iterfind(f".//{{{OPF_NS}}}guide/{{{OPF_NS}}}reference"):
+            check(opf_name, "href", reference.get("href", ""))
+        for name, tree in documents.items():
+            for element in tree.iter():
+                if isinstance(element.tag, str):
+                    for attribute, url in link_values(element):
+                        check(name, attribute, url)
+        for name, media_type in manifest.items():
+            if name not in names:
+                continue
+            if media_type == "application/x-dtbncx+xml":
+                for content in etree.fromstring(package.read(name)).iterfind(f".//{{{NCX_NS}}}content"):
+                    check(name, "src", content.get("src", ""))
+            elif media_type == "text/css":
+                for match in CSS_URL.finditer(package.read(name).decode("utf-8", "replace")):
+                    check(name, "url", match.group(1) or match.group(2))
+    return problems
+
+
+# ── PDF ───────────────────────────────────────────────────────────────────────
+
+
+def named_destinations(pdf: pikepdf.Pdf) -> dict[str, object]:
+    """Named destinations from the /Names /Dests tree and the older /Dests dictionary."""
+    found: dict[str, object] = {}
+    names = pdf.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        for key, value in pikepdf.NameTree(names.Dests).items():
+            found[str(key)] = value
+    old = pdf.Root.get("/Dests")
+    if old is not None:
+        for key in old.keys():
+            found[key.lstrip("/")] = old[key]
+    return found
+
+
+def destination_page(destination, pages: set) -> bool:
+    """An explicit destination ([page /XYZ …] or << /D [...] >>) lands on a page of this PDF."""
+    if isinstance(destination, pikepdf.Dictionary):
+        destination = destination.get("/D")
+    if not isinstance(destination, pikepdf.Array) or len(destination) == 0:
+        return False
+    page = destination[0]
+    return isinstance(page, pikepdf.Dictionary) and page.objgen in pages
+
+
+def check_pdf(path: Path) -> list[str]:
+    """Every internal link annotation and bookmark has a destination that exists
+    and lands on a page; every named destination lands on a page (unused ones are
+    then harmless: WeasyPrint names every id)."""
+    problems = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen for page in pdf.pages}
+        names = named_destinations(pdf)
+        for name, destination in names.items():
+            if not destination_page(destination, pages):
+                problems.append(f"named destination {name!r} does not land on a page")
+
+        def check(where: str, holder) -> None:
+            action = holder.get("/A")
+            destination = holder.get("/Dest")
+            if action is not None:
+                kind = str(action.get("/S"))
+                if kind == "/URI":
+                    return
+                if kind != "/GoTo":
+                    problems.append(f"{where}: a {kind} action leaves the PDF")
+                    return
+                destination = action.get("/D")
+            if destination is None:
+                problems.append(f"{where}: a link with no destination")
+            elif isinstance(destination, (pikepdf.String, pikepdf.Name)):
+                name = str(destination).lstrip("/") if isinstance(destination, pikepdf.Name) else str(destination)
+                if name not in names:
+                    problems.append(f"{where}: links to the destination {name!r}, which does not exist")
+            elif not destination_page(destination, pages):
+                problems.append(f"{where}: links to a place that is not a page of this PDF")
+
+        for number, page in enumerate(pdf.pages, start=1):
+            for annotation in page.get("/Annots") or []:
+                if annotation.get("/Subtype") == "/Link":
+                    check(f"page {number}", annotation)
+        outlines = pdf.Root.get("/Outlines")
+        stack = [outlines.get("/First")] if outlines is not None else []
+        while stack:
+            item = stack.pop()
+            if item is None:
+                continue
+            check(f"bookmark {str(item.get('/Title', '?'))!r}", item)
+            stack += [item.get("/Next"), item.get("/First")]
+    return problems
+
+
+# ── External links, for reports ────────────────────────────────────────────────
+
+
+def external_links_html(root: Path) -> set[str]:
+    site = HtmlSite(root)
+    return {
+        url for page in site.pages() for element in site.parse(page).iter()
+        for _, url in link_values(element) if urlsplit(url).scheme.lower() in EXTERNAL_SCHEMES
+    }
+
+
+def external_links_pdf(path: Path) -> set[str]:
+    found = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for annotation in page.get("/Annots") or []:
+                action = annotation.get("/A")
+                if action is not None and action.get("/S") == "/URI":
+                    found.add(str(action.URI))
+    return found
+
+
+def external_links_epub(path: Path) -> set[str]:
+    found = set()
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if name.endswith((".xhtml", ".html")):
+                for element in etree.fromstring(package.read(name)).iter():
+                    if isinstance(element.tag, str):
+                        found |= {
+                            url for _, url in link_values(element)
+                            if urlsplit(url).scheme.lower() in EXTERNAL_SCHEMES
+                        }
+    return found

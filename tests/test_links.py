@@ -1,0 +1,320 @@
+"""Every internal link works in the website, the EPUB and the PDF (guidebook.links).
+
+The checks run on the session's build, then on copies of it with one link
+broken each, which they must catch, and on small hand-made broken inputs.
+Link hygiene (https, settings-driven links, no new windows) is checked here too.
+"""
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+import pikepdf
+import pytest
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from conftest import BOOK, ROOT
+from guidebook import links
+
+SITE_PATH = urlsplit(BOOK["book_site_url"]).path or "/"
+
+
+def check_site(root: Path) -> list[str]:
+    return links.check_html(root, SITE_PATH)
+
+
+# ── The session's build ───────────────────────────────────────────────────────
+
+
+def test_every_link_in_the_website_resolves(book):
+    assert len(list(book.html.glob("*.html"))) > 10
+    assert check_site(book.html) == []
+
+
+def test_the_download_buttons_fetch_the_built_ebooks(book):
+    assert links.check_downloads(book.html, [book.pdf, book.epub]) == []
+    downloads = book.html / "downloads"
+    assert (downloads / book.pdf.name).read_bytes()[:5] == b"%PDF-"
+    with zipfile.ZipFile(downloads / book.epub.name) as epub:
+        assert epub.read("mimetype") == b"application/epub+zip"
+
+
+def test_every_link_and_resource_in_the_epub_resolves(book):
+    assert links.check_epub(book.epub) == []
+
+
+def test_every_internal_link_in_the_pdf_resolves(book):
+    assert links.check_pdf(book.pdf) == []
+    with pikepdf.open(book.pdf) as pdf:
+        internal = [
+            a for page in pdf.pages for a in page.get("/Annots") or []
+            if a.get("/Subtype") == "/Link" and "/Dest" in a
+        ]
+    assert len(internal) >= 6  # the contents and the cross-references are links
+
+
+# ── One link broken in a copy of the build ──────────────────────────────────────
+
+
+@pytest.fixture
+def site(book, tmp_path) -> Path:
+    copy = tmp_path / "html"
+    shutil.copytree(book.html, copy)
+    return copy
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_missing_page_is_caught(site):
+    (site / "04-offer-alternatives.html").unlink()
+    assert any("04-offer-alternatives.html does not exist" in p for p in check_site(site))
+
+
+def test_a_missing_anchor_is_caught(site):
+    replace_in(site / "02-understand-their-resistance.html",
+               'id="understand-their-resistance"', 'id="renamed"')
+    assert any("has no id 'understand-their-resistance'" in p for p in check_site(site))
+
+
+def test_a_missing_stylesheet_is_caught(site):
+    (site / "_static" / "brand.css").unlink()
+    assert any("_static/brand.css does not exist" in p for p in check_site(site))
+
+
+@pytest.mark.parametrize("ebook", ["pdf", "epub"])
+def test_an_empty_download_is_caught(site, book, ebook):
+    (site / "downloads" / getattr(book, ebook).name).write_bytes(b"")
+    assert any(f"{getattr(book, ebook).name} is empty" in p for p in check_site(site))
+    assert links.check_downloads(site, [book.pdf, book.epub]) != []
+
+
+def test_a_missing_download_is_caught(site, book):
+    (site / "downloads" / book.pdf.name).unlink()
+    assert any(f"downloads/{book.pdf.name} does not exist" in p for p in check_site(site))
+    assert links.check_downloads(site, [book.pdf, book.epub]) == [f"index.html: no working download button for {book.pdf.name}"]
+
+
+def rewrite_epub(source: Path, target: Path, changes: dict[str, bytes | None]) -> None:
+    """A copy of an EPUB with some files replaced (bytes) or left out (None)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = changes.get(info.filename, old.read(info.filename))
+            if data is not None:
+                new.writestr(info, data)
+
+
+def test_a_broken_epub_anchor_is_caught(book, tmp_path):
+    page = "02-understand-their-resistance.xhtml"
+    with zipfile.ZipFile(book.epub) as epub:
+        text = epub.read(page).decode()
+    assert 'id="understand-their-resistance"' in text
+    broken = tmp_path / "broken.epub"
+    rewrite_epub(book.epub, broken, {page: text.replace('id="understand-their-resistance"', 'id="x"').encode()})
+    assert any("has no id 'understand-their-resistance'" in p for p in links.check_epub(broken))
+
+
+def test_an_epub_manifest_item_missing_from_the_package_is_caught(book, tmp_path):
+    broken = tmp_path / "broken.epub"
+    rewrite_epub(book.epub, broken, {"04-offer-alternatives.xhtml": None})
+    problems = links.check_epub(broken)
+    assert any("'04-offer-alternatives.xhtml' is not in the package" in p for p in problems)
+
+
+def test_an_epub_link_outside_the_manifest_is_caught(book, tmp_path):
+    with zipfile.ZipFile(book.epub) as epub:
+        text = epub.read("01-introduction.xhtml").decode()
+    broken = tmp_path / "broken.epub"
+    new = re.sub(r'href="02-understand-their-resistance\.xhtml', 'href="02-missing.xhtml', text, count=1)
+    assert new != text
+    rewrite_epub(book.epub, broken, {"01-introduction.xhtml": new.encode()})
+    assert any("02-missing.xhtml is not in the manifest" in p for p in links.check_epub(broken))
+
+
+def first_internal_link(pdf: pikepdf.Pdf):
+    for page in pdf.pages:
+        for annotation in page.get("/Annots") or []:
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                return annotation
+    raise AssertionError("the PDF has no internal link")
+
+
+def test_a_pdf_link_to_a_missing_destination_is_caught(book, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    with pikepdf.open(book.pdf) as pdf:
+        first_internal_link(pdf).Dest = pikepdf.String("no-such-place")
+        pdf.save(broken)
+    assert any("'no-such-place', which does not exist" in p for p in links.check_pdf(broken))
+
+
+def test_a_removed_pdf_named_destination_is_caught(book, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    with pikepdf.open(book.pdf) as pdf:
+        name = str(first_internal_link(pdf).Dest)
+        del pikepdf.NameTree(pdf.Root.Names.Dests)[name]
+        pdf.save(broken)
+    assert any(f"{name!r}, which does not exist" in p for p in links.check_pdf(broken))
+
+
+# ── Small hand-made inputs ───────────────────────────────────────────────────
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_html_checker_on_a_small_site(tmp_path):
+    write(tmp_path / "index.html", """<html><head><link href="style.css" rel="stylesheet"></head><body>
+      <a id="top-part" href="page.html#here">ok</a> <a href="page.html#gone">missing id</a>
+      <a href="nowhere.html">missing page</a> <a href="sub/">folder index</a>
+      <a href="https://example.org/x">external</a> <a href="mailto:a@example.org">mail</a>
+      <img src="data:image/png;base64,AAAA" srcset="pic.png 1x, big.png 2x">
+      <a href="#top-part">same page</a> <a href="#">top</a> <a href="#nope">missing here</a>
+      <a href="//cdn.example/x.js">protocol-relative</a> <a href="javascript:void(0)">script</a>
+      <a href="../outside.html">outside</a> <a href="/elsewhere/a.html">absolute outside</a>
+      <a href="/site/page.html#here">absolute inside</a> <a href="empty.txt">empty</a>
+      <svg><use href="#icon"></use></svg></body></html>""")
+    write(tmp_path / "page.html", '<html><body><h2 id="here">Here</h2></body></html>')
+    write(tmp_path / "sub" / "index.html", "<html><body>sub</body></html>")
+    write(tmp_path / "style.css", "body {}")
+    write(tmp_path / "pic.png", "png")
+    write(tmp_path / "empty.txt", "")
+    problems = links.check_html(tmp_path, "/site/")
+    assert problems == [
+        "index.html: href='page.html#gone': page.html has no id 'gone'",
+        "index.html: href='nowhere.html': nowhere.html does not exist",
+        "index.html: srcset='big.png': big.png does not exist",
+        "index.html: href='#nope': index.html has no id 'nope'",
+        "index.html: href='//cdn.example/x.js': a protocol-relative link: write https:// in full",
+        "index.html: href='javascript:void(0)': the scheme javascript: does not work here",
+        "index.html: href='../outside.html': points outside the site",
+        "index.html: href='/elsewhere/a.html': an absolute path outside the site (which lives under /site/)",
+        "index.html: href='empty.txt': empty.txt is empty",
+        "index.html: href='#icon': index.html has no id 'icon'",
+    ]
+
+
+def test_html_checker_follows_a_base_element(tmp_path):
+    write(tmp_path / "index.html", '<html><body><h1 id="start">Start</h1></body></html>')
+    write(tmp_path / "errors" / "404.html", """<html><head><base href="/site/"></head><body>
+      <a href="index.html#start">home</a> <a href="#start">resolves against the base</a>
+      <a href="errors/gone.html">missing</a></body></html>""")
+    assert links.check_html(tmp_path, "/site/") == [
+        "errors/404.html: href='errors/gone.html': errors/gone.html does not exist",
+    ]
+
+
+def make_epub(path: Path, files: dict[str, str], manifest: list[tuple[str, str]]) -> None:
+    items = "".join(f'<item id="i{n}" href="{href}" media-type="{kind}"/>' for n, (href, kind) in enumerate(manifest))
+    opf = f"""<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">
+      <manifest>{items}</manifest><spine><itemref idref="i0"/><itemref idref="gone"/></spine></package>"""
+    container = """<?xml version="1.0"?><container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
+      version="1.0"><rootfiles><rootfile full-path="OEBPS/content.opf"/></rootfiles></container>"""
+    with zipfile.ZipFile(path, "w") as epub:
+        epub.writestr("mimetype", "application/epub+zip")
+        epub.writestr("META-INF/container.xml", container)
+        epub.writestr("OEBPS/content.opf", opf)
+        for name, text in files.items():
+            epub.writestr(f"OEBPS/{name}", text)
+
+
+def xhtml(body: str) -> str:
+    return f'<html xmlns="http://www.w3.org/1999/xhtml"><head><link href="s.css" rel="stylesheet"/></head><body>{body}</body></html>'
+
+
+def test_epub_checker_on_a_small_package(tmp_path):
+    epub = tmp_path / "small.epub"
+    make_epub(epub, {
+        "a.xhtml": xhtml('<p id="p1"><a href="b.xhtml#here">ok</a> <a href="b.xhtml#gone">no id</a> '
+                         '<a href="c.xhtml">not listed</a> <img src="missing.png"/> '
+                         '<a href="https://example.org/">external</a></p>'),
+        "b.xhtml": xhtml('<h1 id="here">Here</h1><a href="a.xhtml#p1">back</a>'),
+        "s.css": "@font-face { src: url(fonts/gone.woff2) } body { background: url('ok.png') }",
+        "ok.png": "png",
+        "c.xhtml": xhtml("stray"),
+    }, [("a.xhtml", "application/xhtml+xml"), ("b.xhtml", "application/xhtml+xml"), ("s.css", "text/css"),
+        ("ok.png", "image/png"), ("missing.png", "image/png")])
+    assert links.check_epub(epub) == [
+        "OEBPS/content.opf: manifest item 'missing.png' is not in the package",
+        "OEBPS/c.xhtml is in the package but not in the manifest",
+        "OEBPS/content.opf: the spine names 'gone', which is not in the manifest",
+        "OEBPS/a.xhtml: href='b.xhtml#gone': OEBPS/b.xhtml has no id 'gone'",
+        "OEBPS/a.xhtml: href='c.xhtml': OEBPS/c.xhtml is not in the manifest",
+        "OEBPS/a.xhtml: src='missing.png': OEBPS/missing.png is not in the package",
+        "OEBPS/s.css: url='fonts/gone.woff2': OEBPS/fonts/gone.woff2 is not in the manifest",
+    ]
+
+
+def test_pdf_checker_on_a_small_pdf(tmp_path):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    first, second = pdf.pages[0], pdf.pages[1]
+    elsewhere = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page))  # not a page of this PDF
+
+    def link(**entries):
+        return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                     Rect=[0, 0, 10, 10], **entries))
+
+    pdf.Root.Names = pikepdf.Dictionary(Dests=pdf.make_indirect(pikepdf.Dictionary(Names=[
+        pikepdf.String("good"), pikepdf.Array([second.obj, pikepdf.Name.Fit]),
+        pikepdf.String("lost"), pikepdf.Array([elsewhere, pikepdf.Name.Fit]),
+    ])))
+    first.Annots = pdf.make_indirect(pikepdf.Array([
+        link(Dest=pikepdf.String("good")),
+        link(Dest=pikepdf.String("missing")),
+        link(A=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([second.obj, pikepdf.Name.Fit]))),
+        link(A=pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=pikepdf.String("other.pdf"))),
+        link(A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/"))),
+        link(),
+    ]))
+    path = tmp_path / "small.pdf"
+    pdf.save(path)
+    assert links.check_pdf(path) == [
+        "named destination 'lost' does not land on a page",
+        "page 1: links to the destination 'missing', which does not exist",
+        "page 1: a /GoToR action leaves the PDF",
+        "page 1: a link with no destination",
+    ]
+
+
+# ── Link hygiene ─────────────────────────────────────────────────────────────
+
+
+def all_external_links(book) -> set[str]:
+    return links.external_links_html(book.html) | links.external_links_epub(book.epub) | links.external_links_pdf(book.pdf)
+
+
+def test_every_external_link_uses_https(book):
+    found = all_external_links(book)
+    assert BOOK["book_booking_url"] in found
+    assert [url for url in found if not url.startswith(("https://", "mailto:"))] == []
+
+
+def test_no_link_opens_a_new_window(book):
+    trees = [lxml.html.fromstring(p.read_bytes()) for p in book.html.rglob("*.html")]
+    with zipfile.ZipFile(book.epub) as epub:
+        trees += [etree.fromstring(epub.read(name)) for name in epub.namelist() if name.endswith(".xhtml")]
+    assert len(trees) > 20
+    for tree in trees:
+        assert tree.xpath("//*[@target]") == []
+
+
+def test_booking_and_original_post_links_come_from_the_settings(book):
+    """Chapters link to the booking page and the post with {booking}, {booking-button} and
+    {original-post}, never by typing the address; the built links carry the settings."""
+    for chapter in sorted((ROOT / "docs").glob("*.md")):
+        text = chapter.read_text(encoding="utf-8")
+        for setting in ("book_booking_url", "book_original_post_url", "book_site_url"):
+            assert BOOK[setting].rstrip("/") not in text, f"{chapter.name} types {setting}: use its role"
+    soup = BeautifulSoup((book.html / "11-about.html").read_bytes(), "lxml")
+    assert soup.find("a", class_="book-booking-url")["href"] == BOOK["book_booking_url"]
+    assert soup.find("a", class_="book-original-post-url")["href"] == BOOK["book_original_post_url"]
