@@ -20,6 +20,8 @@ from guidebook.settings import BOOK_SETTINGS
 logger = logging.getLogger(__name__)
 
 THEME_DIR = Path(__file__).parent / "themes" / "pdf"
+# Pages at least this wide (US Letter, A4) have room for two cards side by side.
+TWO_COLUMN_PAGE_WIDTH_MM = 200
 
 
 def build_date() -> datetime:
@@ -30,11 +32,32 @@ def build_date() -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
+def page_width_mm(size: str) -> float | None:
+    """The width of a CSS page size ("letter", "A5", "6in 9in"), or None if it is not one."""
+    from weasyprint import HTML
+
+    # WeasyPrint ignores a size it cannot read, leaving the odd size set before it.
+    page = HTML(string=f"<style>@page {{ size: 1001mm }} @page {{ size: {size} }}</style>").render().pages[0]
+    width = page.width * 25.4 / 96  # CSS pixels to mm
+    return None if round(width) == 1001 else width
+
+
 class PdfBuilder(SingleFileHTMLBuilder):
     name = "pdf"
     epilog = "The PDF is in %(outdir)s."
     search = False
     copysource = False
+
+    def init(self) -> None:
+        super().init()
+        self.page_width = page_width_mm(self.config.book_page_size)
+        if self.page_width is None:
+            logger.warning(
+                "book_page_size in conf.py is %r, which is not a page size: use a CSS page size "
+                'such as "letter", "A4", "A5" or "6in 9in".', self.config.book_page_size,
+                type="guide", subtype="page_size",
+            )
+            self.page_width = 0
 
     def get_theme_config(self):
         return "guidebook-pdf", {}
@@ -63,6 +86,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 "anchor": section["ids"][0],
                 "title": section[0].astext(),
             })
+        _point_references_at_their_anchor(tree, {c["docname"]: c["anchor"] for c in self.chapters})
         return tree
 
     def get_doc_context(self, docname, body, metatags):
@@ -74,6 +98,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             chapters=self.chapters,
             build_date=date.strftime("%B %-d, %Y"),
             build_iso=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            two_columns=self.page_width >= TWO_COLUMN_PAGE_WIDTH_MM,
         )
         return context
 
@@ -96,6 +121,23 @@ class PdfBuilder(SingleFileHTMLBuilder):
         )
         partial.replace(target)
         logger.info("done")
+
+
+def _point_references_at_their_anchor(tree: nodes.document, chapter_anchors: dict[str, str]) -> None:
+    """Turn ``#document-02-step#label`` into ``#label``, and ``#document-02-step`` into the chapter's title.
+
+    On one page a cross-reference gets the chapter's anchor and then its own;
+    a URL can have only one fragment, so WeasyPrint would drop the link. The
+    bare chapter anchor sits before the chapter's page break, on the page before.
+    """
+    for ref in tree.findall(nodes.reference):
+        uri = ref.get("refuri", "")
+        if not uri.startswith("#"):
+            continue
+        if "#" in uri[1:]:
+            ref["refuri"] = "#" + uri.rsplit("#", 1)[1]
+        elif uri.startswith("#document-") and uri[10:] in chapter_anchors:
+            ref["refuri"] = "#" + chapter_anchors[uri[10:]]
 
 
 def _ancestors(node: nodes.Node):
