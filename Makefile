@@ -39,7 +39,18 @@ pdf: venv ## Build the PDF into _build/pdf
 linkcheck: venv ## Check every external link live (needs internet); report in _build/linkcheck
 	@$(BUILD) linkcheck
 
-test: venv ## Run every test (builds each format once, in a temporary folder)
+# DAISY Ace checks the EPUB's accessibility in the tests. npm installs it from
+# package-lock.json; it runs the machine's Chromium, so no browser is downloaded.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	elif [ -n "$$CI" ]; then \
+	  echo "npm is needed for the EPUB accessibility test (DAISY Ace): apt-get install nodejs npm"; exit 1; \
+	else \
+	  echo "npm is not installed, so the EPUB accessibility test (DAISY Ace) will not run: sudo apt-get install nodejs npm"; \
+	fi
+
+test: venv node_modules/.installed ## Run every test (builds each format once, in a temporary folder)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean: ## Remove the built outputs

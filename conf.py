@@ -59,6 +59,7 @@ extensions = [
     "guidebook.workbook",
     "guidebook.ebook_tabs",
     "guidebook.pdf_builder",
+    "guidebook.cover",
     "guidebook.epub_fixes",
     "guidebook.linkcheck_offline",
     "guidebook.linkcheck_report",
@@ -92,27 +93,28 @@ html_theme_options = {
 }
 
 # -- EPUB --------------------------------------------------------------------------
+# Sphinx's epub3 builder, made valid (epubcheck) and accessible (DAISY Ace) by
+# guidebook.epub_fixes; the package metadata come from the book settings above.
+epub_theme = "guidebook-epub"
 epub_basename = book_slug
 epub_title = book_title
 epub_description = f"{book_title} {book_subtitle}."
 epub_author = book_author
 epub_publisher = book_publisher
-epub_copyright = copyright
+epub_copyright = f"© {book_year} {book_publisher}. All rights reserved."
 epub_language = book_language
 epub_identifier = f"urn:uuid:{book_uuid}"
 epub_scheme = "uuid"
 epub_uid = "BookId"
 epub_show_urls = "no"
 epub_css_files = ["brand.css", "ebook.css"]
-# The font licences travel with the site; an EPUB may only hold its own media types.
-epub_exclude_files = [
-    "search.html",
-    "genindex.html",
-    "_static/fonts/OFL-SourceSans3.txt",
-    "_static/fonts/OFL-SourceSerif4.txt",
-]
-epub_use_index = False
+# The cover image is drawn from the PDF's cover design by guidebook.cover.
+epub_cover = ("_static/cover.png", "epub-cover.html")
+# The nav and toc.ncx list every chapter, though the home page's toctree is hidden.
+epub_tocscope = "includehidden"
 epub_tocdepth = 2
+epub_use_index = False
+epub_exclude_files = ["search.html", "genindex.html"]
 
 # -- PDF (WeasyPrint) ---------------------------------------------------------------------
 pdf_basename = book_slug

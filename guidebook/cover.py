@@ -1,0 +1,105 @@
+"""The cover image: the PDF's cover design, drawn as a PNG for the EPUB and the website.
+
+There is one cover design: the PDF theme's ``cover.html`` with its styles
+(``brand.css`` and the PDF theme's ``book.css``). WeasyPrint prints it on one
+page of the book's page size, and pypdfium2 turns that page into a PNG whose
+long side is ``LONG_SIDE`` pixels. The html and epub builds offer it as
+``_static/cover.png`` (the EPUB's cover, the website's social card). It is kept
+beside the shared doctrees and drawn again only when the design, the fonts or
+the book settings change.
+"""
+
+import hashlib
+import json
+from html import escape
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from guidebook.settings import BOOK_SETTINGS
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+PDF_THEME = Path(__file__).parent / "themes" / "pdf"
+TEMPLATE = "cover.html"
+STYLESHEETS = [ROOT / "docs" / "_static" / "brand.css", PDF_THEME / "static" / "book.css"]
+FONTS = ROOT / "docs" / "_static" / "fonts"
+LONG_SIDE = 2400  # pixels; reading apps ask for at least 1600
+BUILDERS = {"html", "dirhtml", "epub"}
+
+
+def book_context(config) -> dict:
+    """The book_* settings without their prefix: the ``book`` of the themes' templates."""
+    return {name[5:]: getattr(config, name) for name in BOOK_SETTINGS}
+
+
+def cover_html(book: dict) -> str:
+    """The cover as a page of its own, on the book's page size."""
+    from jinja2 import Environment, FileSystemLoader
+
+    cover = Environment(loader=FileSystemLoader(PDF_THEME), autoescape=True).get_template(TEMPLATE)
+    links = "\n".join(f'<link rel="stylesheet" href="{css.as_uri()}">' for css in STYLESHEETS)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(book["language"])}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(book['title'])}</title>\n{links}\n"
+        f"<style>@page {{ size: {book['page_size']}; }}</style>\n</head>\n"
+        f"<body>\n{cover.render(book=book)}\n</body>\n</html>\n"
+    )
+
+
+def design_hash(book: dict) -> str:
+    """Changes whenever anything that shows on the cover changes."""
+    digest = hashlib.sha256()
+    for path in [Path(__file__), PDF_THEME / TEMPLATE, *STYLESHEETS, *sorted(FONTS.glob("*.woff2"))]:
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(book, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def draw_cover(book: dict, target: Path) -> int:
+    """Write the cover PNG; return how many pages the design took (it should take one)."""
+    import pypdfium2
+    from weasyprint import HTML
+
+    pdf = pypdfium2.PdfDocument(HTML(string=cover_html(book), base_url=str(ROOT)).write_pdf())
+    page = pdf[0]
+    scale = LONG_SIDE / max(page.get_size())
+    page.render(scale=scale).to_pil().convert("RGB").save(target, format="PNG", optimize=True)
+    return len(pdf)
+
+
+def cover_image(folder: Path, book: dict) -> Path:
+    """``folder/static/cover.png``, drawn unless the one there has the same design."""
+    png = folder / "static" / "cover.png"
+    stamp = folder / "cover.sha256"
+    digest = design_hash(book)
+    if png.exists() and stamp.exists() and stamp.read_text() == digest:
+        return png
+    png.parent.mkdir(parents=True, exist_ok=True)
+    partial = png.with_name("cover.png.part")
+    pages = draw_cover(book, partial)
+    if pages != 1:
+        logger.warning(
+            "the cover design takes %d pages, so the cover image shows only the first: shorten "
+            "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
+            pages, STYLESHEETS[-1].relative_to(ROOT), type="guide", subtype="cover",
+        )
+    partial.replace(png)
+    stamp.write_text(digest)
+    return png
+
+
+def add_cover_image(app: Sphinx) -> None:
+    """Offer the cover as _static/cover.png, from a folder of the build, never from docs/."""
+    if app.builder.name not in BUILDERS:
+        return
+    png = cover_image(Path(app.doctreedir) / "cover", book_context(app.config))
+    if str(png.parent) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(png.parent))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", add_cover_image)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

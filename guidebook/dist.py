@@ -1,0 +1,125 @@
+"""Package a release: ``python -m guidebook.dist [--out DIR] [-D name=value]``.
+
+Builds the book (as ``guidebook.build`` does, so ``-D book_edition=1.1`` works
+here too), then writes into ``DIR/dist``, each named ``<book_slug>-<book_edition>``:
+
+- ``….zip``: the website, in a folder of that name (the ebooks are inside it);
+- ``….pdf`` and ``….epub``: the ebooks;
+- ``….sha256``: their SHA-256 sums, in the format ``sha256sum --check`` reads.
+
+The zip is reproducible: its entries are sorted and dated ``SOURCE_DATE_EPOCH``.
+
+``--readthedocs DIR`` instead copies the built website and ebooks into the
+folders Read the Docs publishes from (``DIR/html``, ``DIR/pdf``, ``DIR/epub``).
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from guidebook.build import DEFAULT_OUT, ROOT, BuildFailed, build, outputs, source_date_epoch
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+ZIP_EARLIEST = 315532800  # 1980-01-01: a zip cannot date a file earlier
+
+
+def book_settings(overrides: list[str] = ()) -> dict:
+    """conf.py's book settings, with any ``-D name=value`` overrides applied."""
+    namespace: dict = {"__file__": str(ROOT / "conf.py")}
+    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
+    settings = {name: value for name, value in namespace.items() if name.startswith("book_")}
+    for override in overrides:
+        name, _, value = override.partition("=")
+        settings[name] = value
+    return settings
+
+
+def release_name(slug: str, edition: str) -> str:
+    name = f"{slug}-{edition}"
+    if not SAFE_NAME.fullmatch(name):
+        raise ValueError(
+            f"the release name {name!r} has characters a file name should not: set book_slug and "
+            "book_edition in conf.py to letters, digits, dots and hyphens (for example \"1.1\")."
+        )
+    return name
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
+    """Zip ``folder`` as ``top/…``, the same bytes from the same files."""
+    stamp = time.gmtime(max(epoch, ZIP_EARLIEST))[:6]
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in files:
+            info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def package(out: Path, dist: Path, name: str, slug: str, epoch: int) -> list[Path]:
+    """Write the release files for the book built in ``out`` into ``dist`` (emptied first)."""
+    built = outputs(out, slug)
+    missing = [str(path) for path in built.values() if not path.exists()]
+    if missing:
+        raise FileNotFoundError(f"build the book first (`make`): missing {', '.join(missing)}")
+    shutil.rmtree(dist, ignore_errors=True)
+    dist.mkdir(parents=True)
+    files = [dist / f"{name}.zip", dist / f"{name}.pdf", dist / f"{name}.epub"]
+    zip_folder(built["html"].parent, files[0], name, epoch)
+    shutil.copyfile(built["pdf"], files[1])
+    shutil.copyfile(built["epub"], files[2])
+    sums = dist / f"{name}.sha256"
+    sums.write_text("".join(f"{sha256(path)}  {path.name}\n" for path in files))
+    return [*files, sums]
+
+
+def copy_for_readthedocs(out: Path, slug: str, target: Path) -> None:
+    """Read the Docs publishes ``html/`` as the site and the one file in ``pdf/`` and ``epub/`` as downloads."""
+    built = outputs(out, slug)
+    shutil.rmtree(target / "html", ignore_errors=True)
+    shutil.copytree(built["html"].parent, target / "html")
+    for fmt in ("pdf", "epub"):
+        (target / fmt).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built[fmt], target / fmt / built[fmt].name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="build folder (default: _build)")
+    parser.add_argument("-D", dest="overrides", action="append", default=[], metavar="name=value",
+                        help="override a setting of conf.py, e.g. -D book_edition=1.1")
+    parser.add_argument("--readthedocs", type=Path, metavar="DIR",
+                        help="copy the outputs into Read the Docs' output folder instead")
+    args = parser.parse_args(argv)
+    out = args.out.resolve()
+    settings = book_settings(args.overrides)
+    try:
+        name = release_name(settings["book_slug"], str(settings["book_edition"]))
+        build(["all"], out, args.overrides)
+    except (ValueError, BuildFailed) as error:
+        print(f"\n{error}", file=sys.stderr)
+        return 1
+    if args.readthedocs:
+        copy_for_readthedocs(out, settings["book_slug"], args.readthedocs)
+        print(f"Copied the website and the ebooks into {args.readthedocs}")
+        return 0
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch())
+    files = package(out, out / "dist", name, settings["book_slug"], epoch)
+    print(f"Release {name}:")
+    for path in files:
+        print(f"  {os.path.relpath(path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Two clean builds of one commit give byte-identical HTML, EPUB and PDF.
+
+The two builds run from two copies of the book in different folders, into
+different output folders, with the same SOURCE_DATE_EPOCH: every file of the
+website, the EPUB and the PDF must be the same, byte for byte. (Sphinx's
+doctrees are its own cache, never published, and are left out.)
+"""
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from book_copy import build, copy_book, hashes
+from conftest import ROOT, SLUG
+
+from guidebook.build import source_date_epoch
+
+
+def zip_differences(first: Path, second: Path) -> list[str]:
+    """Say what differs inside two zips (an EPUB): names, order, dates or content."""
+    with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+        if a.namelist() != b.namelist():
+            return [f"entries differ: {a.namelist()} / {b.namelist()}"]
+        found = []
+        for x, y in zip(a.infolist(), b.infolist()):
+            if x.date_time != y.date_time:
+                found.append(f"{x.filename}: dated {x.date_time} / {y.date_time}")
+            if a.read(x) != b.read(y):
+                found.append(f"{x.filename}: content differs")
+            if (x.external_attr, x.compress_type, x.extra) != (y.external_attr, y.compress_type, y.extra):
+                found.append(f"{x.filename}: attributes differ")
+        return found or ["the zip's own bytes differ"]
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("reproducible")
+    first = copy_book(base / "first" / "book")
+    second = base / "another-checkout" / "guide"
+    shutil.copytree(first, second)  # the same files, wherever ROOT was mid-edit
+    for book in (first, second):
+        result = build(book, "all")
+        assert result.returncode == 0, result.stdout + result.stderr
+    return first / "_build", second / "_build"
+
+
+def test_two_clean_builds_are_byte_identical(two_builds):
+    first, second = two_builds
+    a, b = hashes(first), hashes(second)
+    assert set(a) == set(b), f"different files: {sorted(set(a) ^ set(b))}"
+    differing = sorted(name for name in a if a[name] != b[name])
+    details = []
+    for name in differing:
+        if name.endswith(".epub"):
+            details += [f"{name}: {problem}" for problem in zip_differences(first / name, second / name)]
+        else:
+            details.append(name)
+    assert not differing, "not reproducible:\n  " + "\n  ".join(details)
+
+
+def test_all_three_formats_were_compared(two_builds):
+    names = set(hashes(two_builds[0]))
+    assert {"html/index.html", f"epub/{SLUG}.epub", f"pdf/{SLUG}.pdf", "html/searchindex.js"} <= names
+
+
+def test_source_date_epoch_defaults_to_the_last_commit():
+    last_commit = subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert source_date_epoch() == last_commit

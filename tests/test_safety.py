@@ -1,0 +1,116 @@
+"""A chapter cannot inject script into the site, nor pull in files from outside docs/.
+
+Each case adds something to a chapter of a copy of the book (docs/ is never
+touched), builds the website, and checks that the build fails with a message
+naming the file and the line, and that nothing it tried to bring in reached any
+output, not even the half-written one the failed build leaves in its staging folder.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from book_copy import build, copy_book, placeholder_ebooks
+from conftest import ROOT, SLUG
+
+TOKEN = "INJECTED-7f3a"
+SECRET = "SECRET-OUTSIDE-DOCS-5c1d"
+
+
+@pytest.fixture(scope="module")
+def clean_copy(tmp_path_factory) -> Path:
+    book = copy_book(tmp_path_factory.mktemp("safe") / "book")
+    (book / "secret.txt").write_text(f"{SECRET}\n", encoding="utf-8")
+    (book / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode())
+    placeholder_ebooks(book / "_build", SLUG)
+    return book
+
+
+def add_to_chapters(book: Path, snippets: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """Add each snippet at the end of its own chapter; return where each one is (file, line)."""
+    chapters = sorted(path for path in (book / "docs").glob("[0-9]*.md"))
+    assert len(chapters) >= len(snippets)
+    where = {}
+    for (case, snippet), path in zip(snippets.items(), chapters):
+        text = path.read_text(encoding="utf-8") + "\n" + snippet + "\n"
+        path.write_text(text, encoding="utf-8")
+        where[case] = (path.relative_to(book).as_posix(), text.count("\n", 0, text.index(snippet)) + 1)
+    return where
+
+
+def build_with(clean_copy: Path, tmp_path: Path, snippets: dict[str, str]) -> tuple[Path, str, dict]:
+    book = tmp_path / "book"
+    shutil.copytree(clean_copy, book)
+    where = add_to_chapters(book, snippets)
+    result = build(book, "html")
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build let {list(snippets)} through:\n{log}"
+    return book, log, where
+
+
+def report_at(log: str, name: str, line: int) -> str:
+    """The message for ``name:line`` ("docs/x.md:12: ERROR: …") with its "What to do" line."""
+    lines = log.splitlines()
+    reports = [" ".join(lines[n:n + 2]) for n, entry in enumerate(lines) if entry.startswith(f"{name}:{line}:")]
+    assert reports, f"no message names {name}:{line}:\n{log}"
+    return "\n".join(reports)
+
+
+def assert_nothing_got_through(book: Path) -> None:
+    """Not in the outputs, nor in the staging folder the failed build wrote into."""
+    for path in (book / "_build").rglob("*"):
+        if path.is_file() and "doctrees" not in path.parts:
+            content = path.read_bytes()
+            assert TOKEN.encode() not in content and SECRET.encode() not in content, f"it reached {path}"
+
+
+SCRIPT = f"<script>alert('{TOKEN}')</script>"
+SCRIPTS = {
+    "script in raw HTML": SCRIPT,
+    "raw html directive": f"```{{raw}} html\n{SCRIPT}\n```",
+}
+
+
+@pytest.mark.parametrize("case", SCRIPTS)
+def test_a_script_in_a_chapter_fails_the_build(clean_copy, tmp_path, case):
+    book, log, where = build_with(clean_copy, tmp_path, {case: SCRIPTS[case]})
+    report = report_at(log, *where[case])
+    assert "HTML is not allowed" in report and "use Markdown instead" in report, report
+    assert_nothing_got_through(book)
+
+
+# Each is refused on its own line, so each alone fails the build (every warning is an error).
+INSERTIONS = {
+    "event handler in an HTML image": (f'<img src="x.png" onerror="alert(\'{TOKEN}\')">', "HTML is not allowed"),
+    "HTML admonition": (f'<div class="admonition note">{TOKEN}</div>', "HTML is not allowed"),
+    "include of a file outside docs": ("```{include} ../secret.txt\n```", "{include} would copy another file"),
+    "literalinclude of a file outside docs": ("```{literalinclude} ../secret.txt\n```", "{literalinclude} would copy"),
+    "csv-table from a file": ("```{csv-table}\n:file: ../secret.txt\n```", "csv-table"),
+    "raw directive from a file": ("```{raw} html\n:file: ../secret.txt\n```", "HTML is not allowed"),
+    "download of a file outside docs": ("Get {download}`the file <../secret.txt>`.", "outside the book's docs/"),
+    "image from outside docs": ("![secret](../secret.png)", "outside the book's docs/"),
+}
+
+
+@pytest.fixture(scope="module")
+def insertions(clean_copy, tmp_path_factory):
+    return build_with(clean_copy, tmp_path_factory.mktemp("insertions"), {k: v[0] for k, v in INSERTIONS.items()})
+
+
+@pytest.mark.parametrize("case", INSERTIONS)
+def test_a_chapter_cannot_insert_html_or_files(insertions, case):
+    book, log, where = insertions
+    report = report_at(log, *where[case])
+    assert INSERTIONS[case][1] in report, report
+
+
+def test_nothing_inserted_reaches_the_output(insertions):
+    assert_nothing_got_through(insertions[0])
+
+
+def test_myst_html_extensions_are_off():
+    namespace: dict = {"__file__": str(ROOT / "conf.py")}
+    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
+    assert "guidebook.safety" in namespace["extensions"]
+    assert not {"html_image", "html_admonition"} & set(namespace["myst_enable_extensions"])
