@@ -61,6 +61,7 @@ extensions = [
     "guidebook.pdf_builder",
     "guidebook.cover",
     "guidebook.epub_fixes",
+    "guidebook.site_cleanup",
     "guidebook.linkcheck_offline",
     "guidebook.linkcheck_report",
 ]
@@ -74,7 +75,9 @@ myst_heading_anchors = 3
 myst_title_to_header = False
 
 # -- Safety: chapters cannot insert raw HTML or read other files ------------------
-docutils_settings = {"raw_enabled": False, "file_insertion_enabled": False}
+# guidebook.safety turns off docutils' raw_enabled and file_insertion_enabled (Sphinx
+# has no setting for them) and refuses HTML typed into a chapter. MyST's HTML
+# extensions (html_image, html_admonition) stay out of myst_enable_extensions.
 
 # -- HTML (the website) --------------------------------------------------------------
 html_theme = "furo"
