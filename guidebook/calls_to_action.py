@@ -98,6 +98,7 @@ class ResolveDownloadButtons(SphinxPostTransform):
                 node.parent.remove(node)
                 continue
             para = nodes.paragraph(classes=node["classes"])
+            para.source, para.line = node.source, node.line  # so a link check names the directive's line
             here = self.app.builder.get_target_uri(self.env.docname)
             for label, path in ebook_files(self.app).items():
                 size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""

@@ -201,6 +201,10 @@ def test_the_report_names_file_line_url_and_status(checked, book_links):
     assert {line.split("  ")[1] for line in lines} == book_links
     for line in lines:
         assert re.fullmatch(r"docs/[\w./-]+\.md:[1-9]\d*  https://\S+  ok", line), line
+    # the download buttons are named at their directive's line, left to guidebook.links
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").splitlines()
+    (button_line,) = [n for n, line in enumerate(index, start=1) if line.startswith(":::{download-buttons}")]
+    assert f"docs/index.md:{button_line}  downloads/" in text
 
 
 def test_every_format_links_out_only_to_checked_links_or_the_guide_itself(book, checked):
