@@ -14,8 +14,8 @@ from conftest import BOOK, ROOT, SLUG
 from guidebook import dist
 
 WORKFLOWS = ROOT / ".github" / "workflows"
-# The only actions the workflows may use: GitHub's own, each at a major version.
-ALLOWED_ACTIONS = {"actions/checkout@v4", "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"}
+# The only actions the workflows may use: GitHub's own (actions/…), each at a major version.
+GITHUB_ACTION = re.compile(r"actions/[a-z-]+@v\d+")
 
 
 def makefile_targets() -> set[str]:
@@ -47,10 +47,10 @@ def make_targets_called(commands: list[str]) -> list[str]:
 
 def job_targets(job: dict) -> list[str]:
     for step in job["steps"]:
-        assert set(step) <= {"name", "id", "run", "uses", "with"}, f"unexpected keys in step {step}"
+        assert set(step) <= {"name", "id", "if", "run", "uses", "with"}, f"unexpected keys in step {step}"
         assert ("run" in step) != ("uses" in step), f"a step either runs make or uses an action: {step}"
         if "uses" in step:
-            assert step["uses"] in ALLOWED_ACTIONS, f"unexpected action {step['uses']}"
+            assert GITHUB_ACTION.fullmatch(step["uses"]), f"unexpected action {step['uses']}"
     return make_targets_called([step["run"] for step in job["steps"] if "run" in step])
 
 
@@ -76,12 +76,30 @@ def test_ci_workflow_runs_make_test_on_pull_requests():
     assert [job_targets(job) for job in workflow["jobs"].values()] == [["system-packages", "test"]]
 
 
-@pytest.mark.parametrize("name", ["pages.yml", "ci.yml"])
-def test_workflows_install_system_packages_with_the_ci_script(name):
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_every_workflow_calls_only_makefile_targets(name):
+    workflow = load_workflow(name)
+    for job in workflow["jobs"].values():
+        if "steps" in job:
+            job_targets(job)
+    assert "apt-get" not in (WORKFLOWS / name).read_text()
+
+
+def test_the_workflows_call_only_makefile_targets_check_can_fail():
+    with pytest.raises(AssertionError, match="not a bare"):
+        job_targets({"steps": [{"run": "pip install -r requirements.txt && pytest"}]})
+    with pytest.raises(AssertionError, match="no target"):
+        job_targets({"steps": [{"run": "make deploy-everything"}]})
+    with pytest.raises(AssertionError, match="unexpected action"):
+        job_targets({"steps": [{"uses": "someone/deploy@main"}]})
+
+
+def test_workflows_install_system_packages_with_the_ci_script():
     """One list of system packages: .ci/run's, reached through `make system-packages`."""
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^system-packages:.*\n\t@?bash \.ci/run --install-only$", makefile, re.MULTILINE)
-    assert "apt-get" not in (WORKFLOWS / name).read_text()
+    for name in ("pages.yml", "ci.yml"):
+        assert "system-packages" in job_targets(next(iter(load_workflow(name)["jobs"].values())))
 
 
 # ── Read the Docs ────────────────────────────────────────────────────────────
