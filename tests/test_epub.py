@@ -189,6 +189,16 @@ def test_the_cover_is_drawn_from_the_pdf_cover_design():
     assert cover.design_hash(book) != cover.design_hash({**book, "title": "Another book"})
 
 
+def test_the_cover_is_drawn_again_only_when_its_design_changes(tmp_path):
+    book = {name[5:]: value for name, value in BOOK.items()}
+    png = cover.cover_image(tmp_path, book)
+    drawn = png.stat().st_mtime_ns
+    assert cover.cover_image(tmp_path, book).stat().st_mtime_ns == drawn
+    before = png.read_bytes()
+    cover.cover_image(tmp_path, {**book, "subtitle": "Another subtitle"})
+    assert png.read_bytes() != before
+
+
 # ── navigation ───────────────────────────────────────────────────────────────
 
 
@@ -224,6 +234,16 @@ def test_every_tab_shows_its_label_and_content(book, epub_text):
     assert labels and len(labels) == len(contents)
     for text in labels + contents:
         assert normalise(text) in normalise(epub_text)
+
+
+def test_linked_cards_link_their_titles(package):
+    index = etree.fromstring(package["index.xhtml"])
+    titles = [t for t in index.iter() if "sd-card-title" in (t.get("class") or "").split()]
+    assert titles
+    for title in titles:
+        link = title.find(".//x:a", NS)
+        assert link is not None and link.get("href").split("#")[0] in package
+    assert b"sd-stretched-link" not in package["index.xhtml"]
 
 
 def test_every_page_is_xhtml_with_a_language_and_no_form_inputs(package):
