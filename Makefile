@@ -53,6 +53,26 @@ node_modules/.installed: package.json package-lock.json
 test: venv node_modules/.installed ## Run every test (builds each format once, in a temporary folder)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Writing the guide (EDITING.md). The live preview builds only the website, into
+# _build/live: the ebooks are not rebuilt live, and _build/html stays as it was.
+.PHONY: live chapter import spell
+LIVE_PORT ?= 8000
+
+live: venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
+	@$(BIN)/sphinx-autobuild docs $(OUT)/live -c . -d $(OUT)/.live-doctrees -n --keep-going -q \
+	  -D guide_require_ebooks=0 -D guide_ebook_dir=$(OUT) \
+	  --host 127.0.0.1 --port $(LIVE_PORT) --watch guidebook --watch conf.py
+
+chapter: venv ## Start a chapter: make chapter TITLE="Step 7: Keep Going" [AFTER=08-conclusion]
+	@$(BIN)/python -m guidebook.new_chapter "$$TITLE" $(if $(AFTER),--after "$(AFTER)")
+
+import: venv ## Make a chapter draft of a blog export: make import POST=path/to/export.txt
+	@$(BIN)/python -m guidebook.importer "$$POST" $(if $(AFTER),--after "$(AFTER)") $(if $(filter no,$(STEPS)),--no-steps)
+
+spell: venv ## Check the spelling of the chapters and every other file (codespell)
+	@$(BIN)/codespell && $(BIN)/codespell --builtin en-GB_to_en-US docs/*.md && echo "Spelling: no mistakes found." || \
+	  { echo "Fix the words above. A word the guide uses on purpose goes into .codespell-words.txt (one a line, sorted)."; exit 1; }
+
 clean: ## Remove the built outputs
 	rm -rf $(OUT)
 

@@ -55,6 +55,7 @@ extensions = [
     "sphinx_design",
     "guidebook.settings",
     "guidebook.safety",
+    "guidebook.friendly_errors",
     "guidebook.calls_to_action",
     "guidebook.workbook",
     "guidebook.ebook_tabs",
