@@ -306,14 +306,38 @@ def test_every_tab_label_and_tab_content_is_in_the_pdf(book, pdf_text):
         assert letters(element.get_text()) in found, element.get_text()
 
 
-def test_every_workbook_prompt_has_ruled_lines_in_the_pdf(source):
+def rule_colour() -> tuple[float, ...]:
+    """The brand's rule colour (--brand-rule), as PDF colour components."""
+    brand = (DOCS / "_static" / "brand.css").read_text(encoding="utf-8")
+    hex_colour = re.search(r"--brand-rule:\s*#([0-9a-fA-F]{6})", brand).group(1)
+    return tuple(round(int(hex_colour[i:i + 2], 16) / 255, 3) for i in (0, 2, 4))
+
+
+def fills_in(page: pikepdf.Page, colour: tuple[float, ...]) -> int:
+    """How many times the page's drawing switches its fill colour to ``colour``."""
+    return sum(
+        1 for operands, operator in pikepdf.parse_content_stream(page)
+        if str(operator) == "rg" and tuple(round(float(v), 3) for v in operands) == colour
+    )
+
+
+def test_every_workbook_prompt_is_printed_with_ruled_lines_under_it(pdf, source, pdf_text):
     workbook = source.find(id="workbook")
     prompts = [p for p in workbook.select("p") if p.find("strong") and p.get_text(strip=True) == p.strong.get_text(strip=True)]
     assert len(prompts) >= 10
+    lines = 0
     for prompt in prompts:
-        lines = prompt.find_next_sibling()
-        assert lines is not None and "answer-lines" in lines.get("class", []), prompt.get_text()
-        assert len(lines.select(".answer-line")) >= 3
+        assert letters(prompt.get_text()) in letters(pdf_text), prompt.get_text()
+        box = prompt.find_next_sibling()
+        assert box is not None and "answer-lines" in box.get("class", []), prompt.get_text()
+        assert len(box.select(".answer-line")) >= 3
+        lines += len(box.select(".answer-line"))
+    # the lines are drawn in the PDF, on the workbook's pages
+    starts = sorted(chapter_pages(pdf).values())
+    first = chapter_pages(pdf)[dict(CHAPTERS)["workbook"]]
+    last = next((page for page in starts if page > first), len(pdf.pages) + 1) - 1
+    drawn = sum(fills_in(pdf.pages[number - 1], rule_colour()) for number in range(first, last + 1))
+    assert drawn >= lines
 
 
 def test_no_card_or_callout_is_split_across_pages(source, pages):
