@@ -2,9 +2,12 @@
 
 import base64
 import hashlib
+import os
 import re
+import shutil
+import subprocess
+import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 import yaml
@@ -207,6 +210,20 @@ def test_the_edition_names_the_release_and_can_be_overridden():
     assert dist.book_settings()["book_edition"] == BOOK["book_edition"]
     with pytest.raises(ValueError, match="book_edition"):
         dist.release_name(SLUG, "1.0 final/draft")
+
+
+def test_dist_command_builds_and_names_the_release_by_the_edition(book, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(book.out, out)  # builds again only what changes with the edition
+    result = subprocess.run(
+        [sys.executable, "-m", "guidebook.dist", "--out", str(out), "-D", "book_edition=9.9"],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in (out / "dist").iterdir()) == sorted(
+        f"{SLUG}-9.9.{ext}" for ext in ("zip", "pdf", "epub", "sha256")
+    )
+    assert f"Release {SLUG}-9.9:" in result.stdout
 
 
 def test_make_dist_calls_the_release_packager():
