@@ -97,6 +97,9 @@ def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
 
     Unlike the formats it writes straight into DIR/linkcheck: a failed check is
     the report, not a build to throw away."""
+    import contextlib
+    import io
+
     from sphinx.cmd.build import build_main
 
     from guidebook.linkcheck_report import report
@@ -107,10 +110,16 @@ def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
     for override in overrides:
         args += ["-D", override]
     args += ["-D", f"guide_ebook_dir={out.resolve()}"]  # as the formats have it: no second read
-    status = build_main([*args, str(SOURCE_DIR), str(folder)])
-    if not (folder / "output.json").exists():
+    (folder / "output.json").unlink(missing_ok=True)
+    with contextlib.redirect_stderr(io.StringIO()) as messages:
+        status = build_main([*args, str(SOURCE_DIR), str(folder)])
+    result = report(folder) if (folder / "output.json").exists() else None
+    if result is None or not result.network_unreachable:
+        # Sphinx's own words on each failure; without a network they would only
+        # repeat, link by link, what the verdict says once.
+        sys.stderr.write(messages.getvalue())
+    if result is None:
         return status or 1
-    result = report(folder)
     print(f"\nReport ({os.path.relpath(folder / 'report.txt')}):\n{result.text}", end="")
     return 0 if status == 0 and result.ok else 1
 

@@ -60,12 +60,24 @@ def scheme_problem(url: str) -> str | None:
 
 
 class HtmlSite:
-    """A built website: its pages, parsed once, and the ids in each."""
+    """A built website: its pages, parsed once, and the ids in each.
 
-    def __init__(self, root: Path, base_path: str = "/") -> None:
+    ``site_url`` is where the site is published ("https://example.org/guide/"), or
+    just its path ("/guide/"). Links to that address are links inside the site
+    (canonical links, og:image, the sitemap), and so are paths under it.
+    """
+
+    def __init__(self, root: Path, site_url: str = "/") -> None:
         self.root = root.resolve()
-        self.base_path = base_path if base_path.endswith("/") else base_path + "/"
+        self.site_url = site_url if site_url.endswith("/") else site_url + "/"
+        self.base_path = urlsplit(self.site_url).path or "/"
         self._ids: dict[Path, set[str]] = {}
+
+    def inside(self, url: str) -> str:
+        """A link to the site's own address, as a path (any other link as it is)."""
+        if urlsplit(self.site_url).scheme and url.startswith(self.site_url):
+            return self.base_path + url[len(self.site_url):]
+        return url
 
     def pages(self) -> list[Path]:
         return sorted(p for p in self.root.rglob("*.html") if p.is_file())
@@ -119,21 +131,56 @@ class HtmlSite:
             tree = self.parse(page)
             # a <base href> (a 404 page served at any address has one) resolves every link
             base = next(iter(tree.xpath("//base/@href")), "")
+            where = page.relative_to(self.root).as_posix()
             for element in tree.iter():
-                for attribute, url in link_values(element):
-                    if is_skipped(url) or element.tag == "base":
+                found = link_values(element)
+                content = element.get("content", "") if element.tag == "meta" else ""
+                if content.startswith(self.site_url) and len(content.split()) == 1:  # og:url, og:image…
+                    found.append(("content", content))
+                for attribute, url in found:
+                    link = self.inside(url)
+                    if is_skipped(link) or element.tag == "base":
                         continue
-                    if problem := self.check_link(page, urljoin(base, url) if base else url):
-                        where = page.relative_to(self.root).as_posix()
+                    if problem := self.check_link(page, urljoin(base, link) if base else link):
                         problems.append(f"{where}: {attribute}={url!r}: {problem}")
+        problems += self.sitemap_problems()
+        return problems
+
+    def sitemap_problems(self) -> list[str]:
+        """Every address in sitemap.xml, and the sitemap named in robots.txt, is a file of the site."""
+        found = []
+        sitemap, robots = self.root / "sitemap.xml", self.root / "robots.txt"
+        if sitemap.is_file():
+            tree = etree.parse(str(sitemap))
+            found += [("sitemap.xml", loc.text.strip()) for loc in tree.iter("{*}loc")]
+        if robots.is_file():
+            for line in robots.read_text(encoding="utf-8").splitlines():
+                if line.lower().startswith("sitemap:"):
+                    found.append(("robots.txt", line.split(":", 1)[1].strip()))
+        problems = []
+        for where, url in found:
+            link = self.inside(url)
+            problem = f"not at the site's address {self.site_url}" if link == url else self.check_link(self.root / "index.html", link)
+            if problem:
+                problems.append(f"{where}: {url!r}: {problem}")
         return problems
 
 
-def check_html(root: Path, base_path: str = "/") -> list[str]:
-    """Every href, src, srcset and action in every page resolves to a non-empty
-    file of the site, and every #fragment to an id in its page. ``base_path`` is
-    where the site is served (links that start with it are inside the site)."""
-    return HtmlSite(root, base_path).problems()
+def check_html(root: Path, site_url: str = "/") -> list[str]:
+    """Every href, src, srcset and action in every page, every link to the site's
+    own address (``site_url``: canonical, og: tags, the sitemap) resolves to a
+    non-empty file of the site, and every #fragment to an id in its page."""
+    return HtmlSite(root, site_url).problems()
+
+
+def check_site_urls(root: Path, site_url: str, urls: set[str]) -> list[str]:
+    """The links of an ebook back to the website, each to a file of the built site."""
+    site = HtmlSite(root, site_url)
+    problems = []
+    for url in sorted(u for u in urls if u.startswith(site.site_url)):
+        if problem := site.check_link(site.root / "index.html", site.inside(url)):
+            problems.append(f"{url!r}: {problem}")
+    return problems
 
 
 def check_downloads(root: Path, ebooks: list[Path], page: str = "index.html") -> list[str]:

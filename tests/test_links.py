@@ -9,7 +9,6 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import lxml.html
 import pikepdf
@@ -20,11 +19,8 @@ from lxml import etree
 from conftest import BOOK, ROOT
 from guidebook import links
 
-SITE_PATH = urlsplit(BOOK["book_site_url"]).path or "/"
-
-
 def check_site(root: Path) -> list[str]:
-    return links.check_html(root, SITE_PATH)
+    return links.check_html(root, BOOK["book_site_url"])
 
 
 # ── The session's build ───────────────────────────────────────────────────────
@@ -33,6 +29,11 @@ def check_site(root: Path) -> list[str]:
 def test_every_link_in_the_website_resolves(book):
     assert len(list(book.html.glob("*.html"))) > 10
     assert check_site(book.html) == []
+
+
+def test_the_ebooks_links_to_the_website_land_on_its_pages(book):
+    found = links.external_links_pdf(book.pdf) | links.external_links_epub(book.epub)
+    assert links.check_site_urls(book.html, BOOK["book_site_url"], found) == []
 
 
 def test_the_download_buttons_fetch_the_built_ebooks(book):
@@ -199,6 +200,31 @@ def test_html_checker_on_a_small_site(tmp_path):
         "index.html: href='/elsewhere/a.html': an absolute path outside the site (which lives under /site/)",
         "index.html: href='empty.txt': empty.txt is empty",
         "index.html: href='#icon': index.html has no id 'icon'",
+    ]
+
+
+def test_html_checker_follows_links_to_the_sites_own_address(tmp_path):
+    write(tmp_path / "index.html", """<html><head>
+      <link rel="canonical" href="https://example.org/guide/">
+      <meta property="og:image" content="https://example.org/guide/cover.png">
+      <meta property="og:url" content="https://example.org/guide/gone.html">
+      <meta name="description" content="https://example.org/guide/ has words after it: text, not a link">
+      </head><body><a href="https://example.org/guide/index.html#nope">self</a>
+      <a href="https://example.org/elsewhere/">another part of the host: external</a></body></html>""")
+    write(tmp_path / "sitemap.xml", '''<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>https://example.org/guide/</loc></url><url><loc>https://example.org/guide/old.html</loc></url>
+      <url><loc>https://other.example/</loc></url></urlset>''')
+    write(tmp_path / "robots.txt", "User-agent: *\nSitemap: https://example.org/guide/sitemap.xml\n")
+    assert links.check_html(tmp_path, "https://example.org/guide/") == [
+        "index.html: content='https://example.org/guide/cover.png': cover.png does not exist",
+        "index.html: content='https://example.org/guide/gone.html': gone.html does not exist",
+        "index.html: href='https://example.org/guide/index.html#nope': index.html has no id 'nope'",
+        "sitemap.xml: 'https://example.org/guide/old.html': old.html does not exist",
+        "sitemap.xml: 'https://other.example/': not at the site's address https://example.org/guide/",
+    ]
+    assert links.check_site_urls(tmp_path, "https://example.org/guide/", {
+        "https://example.org/guide/", "https://example.org/guide/gone.html", "https://other.example/"}) == [
+        "'https://example.org/guide/gone.html': gone.html does not exist",
     ]
 
 
