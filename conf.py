@@ -62,6 +62,9 @@ extensions = [
     "guidebook.pdf_builder",
     "guidebook.cover",
     "guidebook.epub_fixes",
+    "guidebook.site_pages",
+    "guidebook.site_files",
+    "guidebook.site_assets",
     "guidebook.site_cleanup",
     "guidebook.linkcheck_offline",
     "guidebook.linkcheck_report",
@@ -81,12 +84,15 @@ myst_title_to_header = False
 # extensions (html_image, html_admonition) stay out of myst_enable_extensions.
 
 # -- HTML (the website) --------------------------------------------------------------
-html_theme = "furo"
+# furo with the guide's head tags, sidebar and footer (guidebook/themes/site).
+html_theme = "guidebook-site"
 html_title = book_title
 html_short_title = book_title
 html_static_path = ["docs/_static"]
 html_css_files = ["brand.css", "site.css"]
+html_favicon = "docs/_static/logo.svg"
 html_baseurl = book_site_url
+html_use_index = False  # the guide has no index entries
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False

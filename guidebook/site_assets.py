@@ -1,0 +1,120 @@
+"""Send each reader only the CSS and JavaScript the guide uses.
+
+- The guide has no code, so no code highlighting: ``pygments.css`` is not linked.
+- Search-term highlighting (``sphinx_highlight.js``) is linked only on the search
+  page, whose script needs it; sphinx-design's tab script only on pages with tabs.
+- After the build, rules for classes that no page and no script uses are
+  dropped from the theme's and sphinx-design's stylesheets (most of furo's CSS
+  is for API documentation, most of sphinx-design's for components the guide
+  does not use).
+"""
+
+import re
+from pathlib import Path
+
+import tinycss2
+from sphinx.application import Sphinx
+
+UNUSED_CSS = {"pygments.css"}
+HIGHLIGHT_JS = "sphinx_highlight.js"
+TABS_JS = "design-tabs.js"
+PRUNED_STYLESHEETS = ["styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css"]
+
+CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+JS_WORD = re.compile(r"[A-Za-z_][\w-]*")
+JS_CLASS_PREFIX = re.compile(r"([A-Za-z_][\w-]*-)\$\{")
+
+
+def trim_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if app.builder.name not in {"html", "dirhtml"}:
+        return
+    has_tabs = "sd-tab-set" in context.get("body", "")
+    if "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"] if _name(css) not in UNUSED_CSS]
+    if "script_files" in context:
+        context["script_files"] = [
+            js for js in context["script_files"]
+            if (has_tabs or _name(js) != TABS_JS) and (pagename == "search" or _name(js) != HIGHLIGHT_JS)
+        ]
+
+
+def _name(asset) -> str:
+    return Path(str(getattr(asset, "filename", asset))).name
+
+
+def used_classes(site: Path) -> tuple[set[str], tuple[str, ...]]:
+    """Class names the pages carry, words the scripts could add as classes, and prefixes they build."""
+    classes: set[str] = set()
+    for page in site.glob("**/*.html"):
+        for value in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8")):
+            classes.update(value.split())
+    prefixes: set[str] = set()
+    for script in site.glob("_static/**/*.js"):
+        text = script.read_text(encoding="utf-8")
+        classes.update(JS_WORD.findall(text))
+        prefixes.update(JS_CLASS_PREFIX.findall(text))
+    return classes, tuple(sorted(prefixes))
+
+
+def prune_css(css: str, classes: set[str], prefixes: tuple[str, ...] = ()) -> str:
+    """Drop the selectors that name a class nothing uses; drop rules left with no selector."""
+
+    def is_used(name: str) -> bool:
+        return name in classes or name.startswith(prefixes)
+
+    def prune(rules) -> str:
+        out = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                kept = [
+                    tinycss2.serialize(selector).strip() for selector in _selectors(rule.prelude)
+                    if all(is_used(name) for name in _top_level_classes(selector))
+                ]
+                if kept:
+                    out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"} and rule.content:
+                inner = prune(tinycss2.parse_rule_list(rule.content))
+                if inner:
+                    out.append("@" + rule.at_keyword + tinycss2.serialize(rule.prelude) + "{" + inner + "}")
+            elif rule.type in {"at-rule", "qualified-rule"}:
+                out.append(rule.serialize())
+        return "".join(out)
+
+    return prune(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+def _selectors(prelude) -> list[list]:
+    """Split a selector list at its top-level commas (not those inside :is() or :not())."""
+    selectors: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return selectors
+
+
+def _top_level_classes(selector: list) -> list[str]:
+    """The classes a selector requires; those inside :not(), :is() and the like are not counted."""
+    return [
+        token.value for previous, token in zip(selector, selector[1:])
+        if previous.type == "literal" and previous.value == "." and token.type == "ident"
+    ]
+
+
+def prune_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.name not in {"html", "dirhtml"}:
+        return
+    site = Path(app.outdir)
+    classes, prefixes = used_classes(site)
+    for name in PRUNED_STYLESHEETS:
+        path = site / "_static" / name
+        if path.exists():
+            path.write_text(prune_css(path.read_text(encoding="utf-8"), classes, prefixes), encoding="utf-8")
+            path.with_name(path.name + ".map").unlink(missing_ok=True)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", trim_page_assets, priority=900)
+    app.connect("build-finished", prune_stylesheets)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,235 @@
+"""The website in a real browser: the machine's Chromium, driven by Playwright.
+
+The built site is served from 127.0.0.1 under the path of ``book_site_url``, as
+its host will serve it. One browser per session; every page is visited once in
+each colour scheme and width, and the checks below read what those visits saw.
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK
+from guidebook.site_server import SiteServer, site_path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCHEMES = ["light", "dark"]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+STEP_CARDS = 6
+
+# Collects Content-Security-Policy violations before any script of the page runs.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
+"""
+
+
+def missing(what: str, install: str):
+    message = f"{what} is missing: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Playwright", ".venv/bin/pip install -r requirements.txt")
+    if not CHROMIUM.exists():
+        missing("Chromium", "sudo apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(book):
+    with SiteServer(book.html, site_path(BOOK["book_site_url"])) as server:
+        yield server
+
+
+def site_pages(book) -> list[str]:
+    return sorted(p.name for p in book.html.glob("*.html"))
+
+
+@dataclass
+class Visit:
+    page: str
+    scheme: str
+    viewport: str
+    violations: list = field(default_factory=list)
+    scroll_width: int = 0
+    client_width: int = 0
+    csp: list = field(default_factory=list)
+
+
+@dataclass
+class Tour:
+    visits: list[Visit]
+    console_errors: list[str]
+    requests: list[str]
+    failed: list[str]
+
+
+def watch(page, tour: Tour) -> None:
+    page.on("console", lambda m: m.type == "error" and tour.console_errors.append(f"{page.url}: {m.text}"))
+    page.on("pageerror", lambda e: tour.console_errors.append(f"{page.url}: {e}"))
+    page.on("request", lambda r: tour.requests.append(r.url))
+    page.on("requestfailed", lambda r: tour.failed.append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and tour.failed.append(f"{r.url}: {r.status}"))
+
+
+@pytest.fixture(scope="session")
+def tour(browser, site, book) -> Tour:
+    """Every page, in light and dark, at phone and desktop width: axe, scrolling, CSP."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    tour = Tour([], [], [], [])
+    for scheme in SCHEMES:
+        for name, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport, color_scheme=scheme)
+            context.add_init_script(CSP_WATCH)
+            page = context.new_page()
+            watch(page, tour)
+            for html in site_pages(book):
+                page.goto(site.url + html, wait_until="load")
+                visit = Visit(html, scheme, name)
+                visit.violations = [
+                    f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'])})"
+                    for v in axe.run(page).response["violations"]
+                ]
+                visit.scroll_width, visit.client_width = page.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                visit.csp = page.evaluate("window.__cspViolations")
+                tour.visits.append(visit)
+            context.close()
+    return tour
+
+
+def test_every_page_has_no_axe_violations_in_light_and_dark_at_both_widths(tour, book):
+    assert len(tour.visits) == len(site_pages(book)) * len(SCHEMES) * len(VIEWPORTS)
+    problems = [f"{v.page} {v.scheme} {v.viewport}: {x}" for v in tour.visits for x in v.violations]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(tour):
+    wide = [f"{v.page} ({v.scheme}): {v.scroll_width}px" for v in tour.visits
+            if v.viewport == "phone" and v.scroll_width > v.client_width]
+    assert not wide
+
+
+def test_no_console_errors(tour):
+    assert not tour.console_errors
+
+
+def test_every_request_goes_to_the_local_server(tour, site):
+    origin = "/".join(site.url.split("/")[:3]) + "/"
+    assert len(tour.requests) > len(tour.visits)
+    elsewhere = sorted({url for url in tour.requests if not url.startswith((origin, "data:"))})
+    assert not elsewhere
+    assert not tour.failed
+
+
+def test_no_content_security_policy_violation(tour):
+    assert not [f"{v.page}: {c}" for v in tour.visits for c in v.csp]
+
+
+def test_the_policy_blocks_a_script_that_is_not_the_sites(browser, site):
+    """The tag is not decoration: an injected inline script is refused."""
+    page = browser.new_page()
+    page.add_init_script(CSP_WATCH)
+    page.goto(site.url + "index.html")
+    page.evaluate("""() => { const s = document.createElement("script");
+        s.textContent = "window.__injected = true"; document.body.append(s); }""")
+    assert page.evaluate("window.__injected === undefined")
+    assert any("script-src" in v for v in page.evaluate("window.__cspViolations"))
+    page.close()
+
+
+def test_a_missing_page_at_any_depth_gets_the_styled_404_page(browser, site):
+    page = browser.new_page()
+    failed = []
+    page.on("response", lambda r: r.status >= 400 and not r.request.is_navigation_request() and failed.append(r.url))
+    response = page.goto(site.url + "no/such/chapter/here.html")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"Source Serif 4"')
+    assert not failed, failed
+    page.get_by_role("link", name="Go to the start of the guide").click()
+    assert page.url == site.url + "index.html"
+    page.close()
+
+
+def test_search_for_stigma_finds_the_step_1_chapter(browser, site):
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(site.url + "index.html")
+    page.get_by_role("textbox", name="Search").fill("stigma")
+    page.keyboard.press("Enter")
+    results = page.locator("#search-results a[href*='02-understand-their-resistance']")
+    results.first.wait_for()
+    assert "Understand Their Resistance" in results.first.inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize("kind", ["PDF", "EPUB"])
+def test_download_buttons_fetch_the_ebooks(browser, site, book, kind):
+    built, media_type = {"PDF": (book.pdf, "application/pdf"), "EPUB": (book.epub, "application/epub+zip")}[kind]
+    page = browser.new_page(accept_downloads=True, viewport=VIEWPORTS["desktop"])
+    page.goto(site.url + "index.html")
+    button = page.locator(".download-buttons a", has_text=kind)
+    sidebar = page.locator("a.guide-download", has_text=kind)
+    for link in (button, sidebar):
+        assert link.count() == 1
+        response = page.request.get(link.evaluate("a => a.href"))
+        assert response.status == 200
+        assert response.headers["content-type"] == media_type
+        assert response.body() == built.read_bytes()
+    # the sidebar's links save the file in one tap
+    with page.expect_download() as download:
+        sidebar.click()
+    assert Path(download.value.path()).read_bytes() == built.read_bytes()
+    page.close()
+
+
+def focus_ring(page) -> dict:
+    """What has the keyboard focus, and the outline drawn for it (a step card draws it on the card)."""
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        const seen = el.dataset.tabbed === "yes";
+        el.dataset.tabbed = "yes";
+        const ringed = el.closest(".sd-card") || el;
+        const style = getComputedStyle(ringed);
+        return {seen, text: el.innerText || el.textContent,
+                card: !!el.closest(".step-cards .sd-card"), download: el.matches(".download-buttons a"),
+                outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+    }""")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_keyboard_reaches_downloads_and_step_cards_with_a_visible_outline(browser, site, viewport):
+    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    page.goto(site.url + "index.html")
+    reached = []
+    for _ in range(100):  # once round the page
+        page.keyboard.press("Tab")
+        ring = focus_ring(page)
+        if ring["seen"]:
+            break
+        if ring["card"] or ring["download"]:
+            reached.append(ring)
+    page.close()
+    downloads = [r for r in reached if r["download"]]
+    cards = [r for r in reached if r["card"]]
+    assert [re.search("PDF|EPUB", r["text"]).group() for r in downloads] == ["PDF", "EPUB"]
+    assert len(cards) == STEP_CARDS
+    for ring in downloads + cards:
+        assert ring["outline"] != "none" and ring["width"] >= 2, ring

@@ -1,0 +1,306 @@
+"""The website, read as files: head tags, site files, trimmed assets, brand contrast.
+
+The browser tests (test_browser.py) check what a reader's browser does with it.
+"""
+
+import base64
+import gzip
+import hashlib
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import BOOK, ROOT
+from guidebook.site_assets import prune_css
+from guidebook.site_pages import reading_minutes
+from guidebook.site_server import SiteServer, site_path
+
+SITE_URL = BOOK["book_site_url"]
+DOCS = ROOT / "docs"
+CHAPTERS = sorted(p.stem for p in DOCS.glob("[0-9][0-9]-*.md"))
+NOT_CONTENT = {"search", "404"}
+
+
+def front_matter(doc: str) -> dict:
+    text = (DOCS / f"{doc}.md").read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---")[1]) if text.startswith("---") else {}
+
+
+@pytest.fixture(scope="session")
+def pages(book) -> dict[str, BeautifulSoup]:
+    return {p.stem: BeautifulSoup(p.read_text(encoding="utf-8"), "lxml") for p in sorted(book.html.glob("*.html"))}
+
+
+def meta(soup: BeautifulSoup, key: str) -> str | None:
+    tag = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})
+    return tag["content"] if tag else None
+
+
+def csp(soup: BeautifulSoup) -> str:
+    tag = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert tag is not None
+    return tag["content"]
+
+
+# ── Content-Security-Policy ───────────────────────────────────────────────────
+
+
+def test_every_page_has_a_strict_content_security_policy_before_any_resource(pages):
+    assert {"index", "search", "404", *CHAPTERS} <= set(pages)
+    for name, soup in pages.items():
+        policy = csp(soup)
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'none'", name
+        assert directives["style-src"] == "'self'", name
+        assert directives["script-src"].startswith("'self'"), name
+        assert "unsafe" not in policy and "http" not in policy, name
+        head = soup.head.find_all(True)
+        first_resource = next(i for i, t in enumerate(head) if t.name in {"link", "script", "style"})
+        assert head.index(soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})) < first_resource
+
+
+def test_inline_scripts_are_allowed_by_hash_and_there_are_no_inline_styles(pages):
+    for name, soup in pages.items():
+        allowed = re.findall(r"'(sha256-[^']+)'", csp(soup))
+        for script in soup.find_all("script", src=False):
+            digest = base64.b64encode(hashlib.sha256(script.string.encode()).digest()).decode()
+            assert f"sha256-{digest}" in allowed, name
+        assert not soup.find_all("style"), name
+        assert not soup.find_all(style=True), name
+
+
+def test_no_resource_comes_from_another_host(pages, book):
+    for name, soup in pages.items():
+        for tag, attr in (("link", "href"), ("script", "src"), ("img", "src")):
+            for element in soup.find_all(tag, attrs={attr: True}):
+                if tag == "link" and element.get("rel") in (["canonical"], ["next"], ["prev"]):
+                    continue
+                assert "://" not in element[attr] and not element[attr].startswith("//"), (name, element)
+    for css in (book.html / "_static").glob("**/*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import", css.read_text(encoding="utf-8")), css
+
+
+# ── What each page says about itself ───────────────────────────────────────────
+
+
+def test_chapter_descriptions_come_from_front_matter(pages):
+    for doc in ["index", *CHAPTERS]:
+        described = front_matter(doc).get("description")
+        assert described, f"docs/{doc}.md has no description"
+        assert meta(pages[doc], "description") == described
+        assert meta(pages[doc], "og:description") == described
+        assert meta(pages[doc], "twitter:description") == described
+
+
+def test_canonical_urls_come_from_the_site_url(pages):
+    assert pages["index"].find("link", rel="canonical")["href"] == SITE_URL
+    for doc in CHAPTERS:
+        url = SITE_URL + f"{doc}.html"
+        assert pages[doc].find("link", rel="canonical")["href"] == url
+        assert meta(pages[doc], "og:url") == url
+    for doc in NOT_CONTENT:
+        assert pages[doc].find("link", rel="canonical") is None
+
+
+def test_social_card_tags_use_the_cover(pages):
+    for doc in ["index", *CHAPTERS]:
+        soup = pages[doc]
+        title = soup.find("h1").get_text(" ", strip=True).rstrip("#¶").strip()
+        assert meta(soup, "og:title") == (BOOK["book_title"] if doc == "index" else title)
+        assert meta(soup, "twitter:title") == meta(soup, "og:title")
+        assert meta(soup, "og:image") == meta(soup, "twitter:image") == SITE_URL + "_static/cover.png"
+        assert BOOK["book_title"] in meta(soup, "og:image:alt")
+        assert meta(soup, "twitter:card") == "summary_large_image"
+        assert meta(soup, "og:type") == ("website" if doc == "index" else "article")
+
+
+def test_the_social_card_image_is_in_the_site(book):
+    cover = book.html / "_static" / "cover.png"
+    assert cover.exists(), "the social card image _static/cover.png is missing from the website"
+    assert cover.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_each_chapter_shows_its_reading_time_under_its_title(pages):
+    for doc in CHAPTERS:
+        h1 = pages[doc].find("h1")
+        reading = h1.find_next_sibling()
+        assert "reading-time" in reading["class"], doc
+        words = len(pages[doc].find("article").get_text(" ").split())
+        minutes = int(re.fullmatch(r"(\d+) min read", reading.get_text()).group(1))
+        assert minutes >= 1 and abs(minutes - words / 220) <= 1, doc
+
+
+def test_reading_minutes():
+    assert reading_minutes("") == 1
+    assert reading_minutes("word " * 220) == 1
+    assert reading_minutes("word " * 221) == 2
+
+
+def test_every_page_offers_the_ebooks_in_the_sidebar(pages, book):
+    for name, soup in pages.items():
+        links = soup.select(".sidebar-drawer a.guide-download")
+        assert [a["href"].rsplit("/", 1)[-1] for a in links] == [book.pdf.name, book.epub.name], name
+        assert all(re.search(r"\(\d+(\.\d)? [KM]B\)", a.get_text()) for a in links), name
+        for a in links:
+            assert (book.html / name).parent.joinpath(a["href"]).resolve().is_file()
+
+
+def test_the_website_uses_the_brand_fonts_without_layout_shift(book):
+    brand = (DOCS / "_static" / "brand.css").read_text()
+    site = (book.html / "_static" / "site.css").read_text()
+    face = re.compile(r'url\("fonts/([^"]+)"\)')
+    faces = face.findall(brand)
+    assert faces and faces == face.findall(site)
+    assert site.count("font-display: optional;") == len(faces) and "font-display: swap" not in site
+
+
+def test_brand_logo_favicon_and_title(pages, book):
+    assert (book.html / "_static" / "logo.svg").is_file()
+    ElementTree.parse(book.html / "_static" / "logo.svg")
+    for name, soup in pages.items():
+        assert soup.find("link", rel="icon")["href"].endswith("_static/logo.svg"), name
+        brand = soup.select_one(".sidebar-brand")
+        assert BOOK["book_publisher"] in brand.get_text() and BOOK["book_title"] in brand.get_text(), name
+        assert "documentation" not in soup.title.get_text().lower(), name
+        assert "Furo" not in soup.find("footer").get_text(), name
+
+
+def test_every_heading_role_has_a_level(pages):
+    for name, soup in pages.items():
+        headings = soup.select('[role="heading"]')
+        assert headings, name  # the sidebar's "The guide"
+        assert all(h.get("aria-level") for h in headings), name
+
+
+def test_every_chapter_has_a_way_on(pages):
+    for doc in CHAPTERS[:-1]:
+        assert pages[doc].select_one("footer a.next-page"), doc
+    for doc in CHAPTERS:
+        assert pages[doc].select_one("footer a.prev-page"), doc
+
+
+# ── Site files ──────────────────────────────────────────────────────────────────
+
+
+def test_sitemap_lists_every_page_of_the_guide(book):
+    tree = ElementTree.parse(book.html / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = [loc.text for loc in tree.getroot().findall("s:url/s:loc", ns)]
+    assert urls == [SITE_URL] + [SITE_URL + f"{doc}.html" for doc in CHAPTERS]
+
+
+def test_robots_txt_points_to_the_sitemap(book):
+    robots = (book.html / "robots.txt").read_text()
+    assert "User-agent: *" in robots
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in robots.splitlines()
+
+
+def test_the_404_page_works_from_any_depth(pages):
+    soup = pages["404"]
+    assert soup.head.find_all(True)[1].name == "base"
+    assert soup.find("base")["href"] == site_path(SITE_URL)
+    assert meta(soup, "robots") == "noindex"
+    assert soup.find("h1").get_text() == "Page not found"
+    # with <base>, every relative address resolves from the site's root
+    for tag in soup.find_all(["link", "script", "a"], href=True) + soup.find_all("script", src=True):
+        address = tag.get("href") or tag.get("src")
+        assert not address.startswith("../"), address
+
+
+# ── Lean: only what the guide uses ──────────────────────────────────────────────
+
+
+def test_no_code_highlighting_and_no_unused_scripts(pages):
+    for name, soup in pages.items():
+        stylesheets = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+        scripts = [script["src"] for script in soup.find_all("script", src=True)]
+        assert not any("pygments" in href for href in stylesheets), name
+        assert any("sphinx_highlight" in src for src in scripts) == (name == "search"), name
+        assert any("design-tabs" in src for src in scripts) == bool(soup.select(".sd-tab-set")), name
+
+
+def test_unused_theme_css_is_dropped(book):
+    design = (book.html / "_static" / "sphinx-design.min.css").read_text()
+    furo = (book.html / "_static" / "styles" / "furo.css").read_text()
+    assert ".sd-card" in design and ".sd-btn-primary" in design
+    assert ".sd-badge" not in design  # the guide has no badges
+    assert ".sig-name" not in furo  # nor API documentation
+    assert ".sidebar-tree" in furo and ".scroll-current" in furo  # kept: in the pages, or set by furo.js
+
+
+def test_prune_css_keeps_what_is_used():
+    css = (
+        "@font-face{font-family:x;src:url(x.woff2)}"
+        "p{color:red}.a{color:red}.b{color:blue}.a .b{margin:0}.a,.b{padding:0}"
+        "a:not(.b){color:green}@media (min-width:1px){.b{x:y}.a{x:z}}"
+    )
+    pruned = prune_css(css, {"a"})
+    assert "@font-face" in pruned and "p{color:red}" in pruned and ".a{color:red}" in pruned
+    assert ".b{color:blue}" not in pruned and ".a .b" not in pruned
+    assert ".a{padding:0}" in pruned
+    assert "a:not(.b){color:green}" in pruned
+    assert "@media (min-width:1px){.a{x:z}}" in pruned
+    assert prune_css(".kind-title{x:y}", set(), ("kind-",)) == ".kind-title{x:y}"
+
+
+# ── The local server the browser tests and Lighthouse use ────────────────────────
+
+
+def test_site_server_serves_under_the_site_path_with_404_and_gzip(tmp_path):
+    (tmp_path / "index.html").write_text("<p>home</p>")
+    (tmp_path / "404.html").write_text("<p>missing</p>")
+    (tmp_path / "book.epub").write_bytes(b"PK")
+    (tmp_path.parent / "secret.txt").write_text("no")
+    with SiteServer(tmp_path, "/guide/") as server:
+        def get(path, **headers):
+            request = urllib.request.Request(server.url.replace("/guide/", "") + path, headers=headers)
+            try:
+                with urllib.request.urlopen(request) as response:
+                    return response.status, response.headers, response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers, error.read()
+
+        assert get("/guide/")[2] == b"<p>home</p>"
+        status, headers, body = get("/guide/index.html", **{"Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == b"<p>home</p>"
+        assert get("/guide/book.epub")[1]["Content-Type"] == "application/epub+zip"
+        assert get("/guide/a/b/c.html")[:3:2] == (404, b"<p>missing</p>")
+        assert get("/index.html")[0] == 404
+        assert get("/guide/../secret.txt")[0] == 404
+
+
+# ── Brand colours ───────────────────────────────────────────────────────────────
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def brand_tokens() -> dict[str, str]:
+    css = (DOCS / "_static" / "brand.css").read_text()
+    return dict(re.findall(r"--brand-([a-z-]+):\s*(#[0-9a-fA-F]{6})", css))
+
+
+@pytest.mark.parametrize("mode", ["", "dark-"])
+def test_brand_colour_pairs_meet_wcag_aa(mode):
+    tokens = brand_tokens()
+    t = {name: tokens[mode + name] for name in ("ink", "muted", "paper", "primary", "primary-ink", "accent", "tint")}
+    text_pairs = [("ink", "paper"), ("muted", "paper"), ("primary", "paper"), ("ink", "tint"),
+                  ("muted", "tint"), ("primary", "tint"), ("primary-ink", "primary"), ("paper", "primary")]
+    for fg, bg in text_pairs:
+        assert contrast(t[fg], t[bg]) >= 4.5, (mode, fg, bg, round(contrast(t[fg], t[bg]), 2))
+    # the focus outline, against the page and the sidebar
+    assert contrast(t["accent"], t["paper"]) >= 3 and contrast(t["accent"], t["tint"]) >= 3
