@@ -53,13 +53,14 @@ node_modules/.installed: package.json package-lock.json
 test: venv node_modules/.installed ## Run every test (builds each format once, in a temporary folder)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Writing the guide (EDITING.md). The live preview builds only the website, into
-# _build/live: the ebooks are not rebuilt live, and _build/html stays as it was.
+# Writing the guide (EDITING.md). The live preview (sphinx-autobuild, see
+# guidebook/live.py) builds only the website, into _build/live: the ebooks are
+# not rebuilt live, and _build/html stays as it was.
 .PHONY: live chapter import spell
 LIVE_PORT ?= 8000
 
 live: venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
-	@$(BIN)/sphinx-autobuild docs $(OUT)/live -c . -d $(OUT)/.live-doctrees -n --keep-going -q \
+	@$(BIN)/python -m guidebook.live docs $(OUT)/live -c . -d $(OUT)/.live-doctrees -n --keep-going -q \
 	  -D guide_require_ebooks=0 -D guide_ebook_dir=$(OUT) \
 	  --host 127.0.0.1 --port $(LIVE_PORT) --watch guidebook --watch conf.py
 

@@ -3,14 +3,21 @@
     .venv/bin/python benchmarks/live_reload.py [--runs 10]
 
 Runs `make live` in a copy of the book (the real docs/ are not touched), waits
-for the first build, then, run after run, appends a new sentence to a chapter
-and polls the served page until the sentence is there. Prints each time and
-the median. The target is under a second.
+for the first build, then, save after save, appends a new sentence to a chapter
+and polls the served page until the sentence is there. The target is under a
+second.
+
+For comparison it does the same with plain sphinx-autobuild on the same
+arguments (a new `python -m sphinx build` for every save), the two servers
+taking turns so that both see the same machine load; and it times the
+rebuild's CPU. On a busy machine wall-clock times grow with the load, which
+is printed too.
 """
 
 import argparse
 import http.client
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -29,6 +36,7 @@ POLL = 0.01  # seconds between two requests for the page
 
 
 def copy_book(target: Path) -> Path:
+    target.mkdir(parents=True)
     for entry in ROOT.iterdir():
         if entry.name in LEFT_OUT:
             continue
@@ -48,7 +56,7 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.read().decode("utf-8")
-    except (OSError, http.client.HTTPException):  # the page is being rewritten
+    except (OSError, http.client.HTTPException):  # not up yet, or the page is being rewritten
         return ""
 
 
@@ -62,37 +70,86 @@ def wait_for(url: str, text: str, timeout: float) -> float:
     raise TimeoutError(f"{text!r} did not appear at {url} within {timeout} s")
 
 
+def live_arguments(book: Path) -> list[str]:
+    """The arguments `make live` gives guidebook.live, for plain sphinx-autobuild."""
+    command = subprocess.run(["make", "-n", "--no-print-directory", "live"], cwd=book,
+                             capture_output=True, text=True, check=True).stdout
+    return command.split("guidebook.live", 1)[1].split("--port")[0].replace("\\\n", " ").split()
+
+
+class Server:
+    def __init__(self, name: str, book: Path, command: list[str]) -> None:
+        self.name, self.book = name, book
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [*command, f"--port={self.port}" if "make" not in command[0] else f"LIVE_PORT={self.port}"],
+            cwd=book, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}/{CHAPTER}.html"
+        self.chapter = book / "docs" / f"{CHAPTER}.md"
+        self.times: list[float] = []
+
+    def save_and_wait(self, run: int) -> float:
+        marker = f"Saved sentence number {run} at {time.time_ns()}."
+        with self.chapter.open("a", encoding="utf-8") as source:
+            source.write(f"\n{marker}\n")
+        seconds = wait_for(self.url, marker, timeout=60)
+        self.times.append(seconds)
+        return seconds
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=10)
+
+    def summary(self) -> str:
+        ms = [t * 1000 for t in self.times]
+        return (f"{self.name}: save to rebuilt page, median {statistics.median(ms):.0f} ms "
+                f"(min {min(ms):.0f}, max {max(ms):.0f}) over {len(ms)} saves")
+
+
+def rebuild_cpu(book: Path, runs: int) -> float:
+    """CPU seconds of one `python -m sphinx build` after a save (what plain sphinx-autobuild runs)."""
+    sphinx = [str(book / ".venv/bin/python"), "-m", "sphinx", "build", *live_arguments(book)[:-2]]
+    chapter = book / "docs" / f"{CHAPTER}.md"
+    cpus = []
+    for run in range(runs):
+        with chapter.open("a", encoding="utf-8") as source:
+            source.write(f"\nDirect rebuild {run}.\n")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(sphinx, cwd=book, capture_output=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(cpus)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
+    loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as tmp:
-        book = copy_book(Path(tmp))
-        port = free_port()
-        server = subprocess.Popen(
-            ["make", "--no-print-directory", "live", f"LIVE_PORT={port}"],
-            cwd=book, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )
-        url = f"http://127.0.0.1:{port}/{CHAPTER}.html"
+        live_book = copy_book(Path(tmp) / "live")
+        plain_book = copy_book(Path(tmp) / "plain")
+        plain = [str(plain_book / ".venv/bin/sphinx-autobuild"), *live_arguments(plain_book)]
+        servers = [Server("make live", live_book, ["make", "--no-print-directory", "live"]),
+                   Server("plain sphinx-autobuild", plain_book, plain)]
         try:
-            first = wait_for(url, "Offer Alternatives", timeout=120)
-            print(f"first build served after {first:.2f} s")
-            time.sleep(1)  # let the watcher settle
-            chapter = book / "docs" / f"{CHAPTER}.md"
-            times = []
+            for server in servers:
+                print(f"{server.name}: first build served after {wait_for(server.url, 'Offer Alternatives', 300):.1f} s")
+            time.sleep(1)  # let the watchers settle
             for run in range(1, args.runs + 1):
-                marker = f"Saved sentence number {run} at {time.time_ns()}."
-                with chapter.open("a", encoding="utf-8") as source:
-                    source.write(f"\n{marker}\n")
-                seconds = wait_for(url, marker, timeout=30)
-                times.append(seconds)
-                print(f"run {run:2}: {seconds * 1000:5.0f} ms from save to the rebuilt page")
-                time.sleep(0.5)
+                for server in servers:
+                    seconds = server.save_and_wait(run)
+                    print(f"run {run:2} {server.name:22} {seconds * 1000:5.0f} ms")
+                    time.sleep(0.3)
+                loads.append(os.getloadavg()[0])
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
-        print(f"median {statistics.median(times) * 1000:.0f} ms, "
-              f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {len(times)} saves")
+            for server in servers:
+                server.stop()
+        for server in servers:
+            print(server.summary())
+        print(f"CPU time of one cold rebuild (python -m sphinx build): {rebuild_cpu(plain_book, 5) * 1000:.0f} ms")
+    print(f"load average during the runs: {statistics.mean(loads):.1f} on {os.cpu_count()} CPUs")
     return 0
 
 
