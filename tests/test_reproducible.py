@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from book_copy import build, copy_book, hashes
@@ -71,3 +72,13 @@ def test_source_date_epoch_defaults_to_the_last_commit():
         ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert source_date_epoch() == last_commit
+
+
+def test_the_builds_are_dated_source_date_epoch(two_builds):
+    """The date each format records is SOURCE_DATE_EPOCH (2026-01-01 here), not the build's clock."""
+    build = two_builds[0]
+    with pikepdf.open(build / "pdf" / f"{SLUG}.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20260101000000")
+    with zipfile.ZipFile(build / "epub" / f"{SLUG}.epub") as epub:
+        assert '<meta property="dcterms:modified">2026-01-01T00:00:00Z</meta>' in epub.read("content.opf").decode()
+        assert {info.date_time for info in epub.infolist()} == {(2026, 1, 1, 0, 0, 0)}
