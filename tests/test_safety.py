@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from book_copy import build, copy_book, placeholder_ebooks
 from conftest import ROOT, SLUG
@@ -114,3 +115,33 @@ def test_myst_html_extensions_are_off():
     exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
     assert "guidebook.safety" in namespace["extensions"]
     assert not {"html_image", "html_admonition"} & set(namespace["myst_enable_extensions"])
+
+
+# Markdown that could carry script if MyST let it: links to javascript: and
+# attributes such as onclick. MyST drops them (the build passes); nothing may run.
+HARMLESS = """
+Click [here](javascript:alert('{token}')) now.
+
+Link [two](https://example.com){{onclick="alert('{token}')" style="color:red"}} here.
+
+{{onmouseover="alert('{token}')"}}
+A paragraph with attributes.
+
+<javascript:alert('{token}')>
+""".format(token=TOKEN)
+
+
+def test_markdown_links_and_attributes_cannot_carry_script(clean_copy, tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(clean_copy, book)
+    chapter = book / "docs" / "08-conclusion.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + HARMLESS, encoding="utf-8")
+    result = build(book, "html")
+    assert result.returncode == 0, result.stdout + result.stderr
+    soup = BeautifulSoup((book / "_build" / "html" / "08-conclusion.html").read_text(encoding="utf-8"), "lxml")
+    assert TOKEN in soup.get_text()  # the text is there, as text
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            assert not name.startswith("on"), f"<{tag.name} {name}=…>"
+            assert TOKEN not in str(value), f"<{tag.name} {name}={value!r}>"
+            assert not str(value).strip().lower().startswith("javascript:"), f"<{tag.name} {name}={value!r}>"
