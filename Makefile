@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 .PHONY: help all html epub pdf linkcheck test clean clean-all venv
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 venv: $(VENV)/.installed ## Make the virtual environment from requirements.txt
 
@@ -73,6 +73,18 @@ import: venv ## Make a chapter draft of a blog export: make import POST=path/to/
 spell: venv ## Check the spelling of the chapters and every other file (codespell)
 	@$(BIN)/codespell && $(BIN)/codespell --builtin en-GB_to_en-US docs/*.md && echo "Spelling: no mistakes found." || \
 	  { echo "Fix the words above. A word the guide uses on purpose goes into .codespell-words.txt (one a line, sorted)."; exit 1; }
+
+.PHONY: dist readthedocs system-packages
+
+dist: venv ## Build, then write the release (site zip, PDF, EPUB, SHA-256 sums) into _build/dist
+	@$(BIN)/python -m guidebook.dist --out $(OUT)
+
+readthedocs: venv ## Build, then copy the outputs where Read the Docs publishes them
+	@test -n "$$READTHEDOCS_OUTPUT" || { echo "READTHEDOCS_OUTPUT is not set: Read the Docs sets it in its build."; exit 1; }
+	@$(BIN)/python -m guidebook.dist --out $(OUT) --readthedocs "$$READTHEDOCS_OUTPUT"
+
+system-packages: ## Install the system packages for the build and the tests (Debian, Ubuntu)
+	@bash .ci/run --install-only
 
 clean: ## Remove the built outputs
 	rm -rf $(OUT)
