@@ -5,7 +5,9 @@ the site theme for the book's print theme (cover, copyright page, contents,
 chapters), then writes a tagged PDF/UA-1 file with WeasyPrint.
 """
 
+import logging as std_logging
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -87,6 +89,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 "title": section[0].astext(),
             })
         _point_references_at_their_anchor(tree, {c["docname"]: c["anchor"] for c in self.chapters})
+        _drop_repeated_ids(tree)
         return tree
 
     def get_doc_context(self, docname, body, metatags):
@@ -113,12 +116,13 @@ class PdfBuilder(SingleFileHTMLBuilder):
         target = Path(self.outdir, f"{self.config.pdf_basename}.pdf")
         partial = target.with_suffix(".pdf.part")
         logger.info("writing the PDF with WeasyPrint… ", nonl=True)
-        HTML(filename=source).write_pdf(
-            partial,
-            pdf_variant="pdf/ua-1",
-            pdf_identifier=self.config.book_uuid.encode(),
-            custom_metadata=True,
-        )
+        with weasyprint_warnings_as_sphinx_warnings():
+            HTML(filename=source).write_pdf(
+                partial,
+                pdf_variant="pdf/ua-1",
+                pdf_identifier=self.config.book_uuid.encode(),
+                custom_metadata=True,
+            )
         partial.replace(target)
         logger.info("done")
 
@@ -138,6 +142,33 @@ def _point_references_at_their_anchor(tree: nodes.document, chapter_anchors: dic
             ref["refuri"] = "#" + uri.rsplit("#", 1)[1]
         elif uri.startswith("#document-") and uri[10:] in chapter_anchors:
             ref["refuri"] = "#" + chapter_anchors[uri[10:]]
+
+
+def _drop_repeated_ids(tree: nodes.document) -> None:
+    """Keep each id once: every chapter numbers its own automatic ids (id1, id2…),
+    and one page can hold each id only once."""
+    seen: set[str] = set()
+    for node in tree.findall(nodes.Element):
+        if node.get("ids"):
+            node["ids"] = [id_ for id_ in node["ids"] if id_ not in seen]
+            seen.update(node["ids"])
+
+
+class _ForwardToSphinx(std_logging.Handler):
+    def emit(self, record: std_logging.LogRecord) -> None:
+        logger.warning("WeasyPrint: %s", record.getMessage(), type="guide", subtype="pdf")
+
+
+@contextmanager
+def weasyprint_warnings_as_sphinx_warnings():
+    """WeasyPrint's warnings (a missing font or image, CSS it ignores) fail the build like any other."""
+    handler = _ForwardToSphinx(std_logging.WARNING)
+    weasyprint_logger = std_logging.getLogger("weasyprint")
+    weasyprint_logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        weasyprint_logger.removeHandler(handler)
 
 
 def _ancestors(node: nodes.Node):

@@ -188,6 +188,13 @@ def test_every_cross_reference_in_the_chapters_is_a_working_link(pdf, source):
             assert made[href] == starts[title_of[href]], href
 
 
+def test_every_anchor_of_the_printed_page_is_unique(source):
+    """Each chapter numbers its own automatic ids; on one page a repeated id is ambiguous."""
+    ids = [element["id"] for element in source.find_all(id=True)]
+    assert len(ids) > len(CHAPTERS)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
 def test_every_external_link_is_an_absolute_https_or_mailto_url(pdf):
     uris = [uri for _, kind, uri in links(pdf) if kind == "uri"]
     assert BOOK["book_original_post_url"] in uris
