@@ -1,7 +1,7 @@
 """The cover image: the PDF's cover design, drawn as a PNG for the EPUB and the website.
 
-There is one cover design: the PDF theme's ``cover.html`` with its styles
-(``brand.css`` and the PDF theme's ``book.css``). WeasyPrint prints it on one
+There is one cover design: the PDF theme's ``cover.html`` with the stylesheets
+the PDF theme's layout links (``brand.css``, ``book.css``…). WeasyPrint prints it on one
 page of the book's page size, and pypdfium2 turns that page into a PNG whose
 long side is ``LONG_SIDE`` pixels. The html and epub builds offer it as
 ``_static/cover.png`` (the EPUB's cover, the website's social card). It is kept
@@ -11,6 +11,7 @@ the book settings change.
 
 import hashlib
 import json
+import re
 from html import escape
 from pathlib import Path
 
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 PDF_THEME = Path(__file__).parent / "themes" / "pdf"
 TEMPLATE = "cover.html"
-STYLESHEETS = [ROOT / "docs" / "_static" / "brand.css", PDF_THEME / "static" / "book.css"]
+STATIC_DIRS = [PDF_THEME / "static", ROOT / "docs" / "_static"]  # where the PDF's _static/ comes from
 FONTS = ROOT / "docs" / "_static" / "fonts"
 LONG_SIDE = 2400  # pixels; reading apps ask for at least 1600
 BUILDERS = {"html", "dirhtml", "epub"}
@@ -35,12 +36,21 @@ def book_context(config) -> dict:
     return {name[5:]: getattr(config, name) for name in BOOK_SETTINGS}
 
 
+def stylesheets() -> list[Path]:
+    """The stylesheets the PDF theme's layout links, in its order: the cover looks as in the PDF."""
+    layout = (PDF_THEME / "layout.html").read_text(encoding="utf-8")
+    found = []
+    for name in re.findall(r'<link rel="stylesheet" href="_static/([^"]+)"', layout):
+        found += [folder / name for folder in STATIC_DIRS if (folder / name).exists()][:1]
+    return found
+
+
 def cover_html(book: dict) -> str:
     """The cover as a page of its own, on the book's page size."""
     from jinja2 import Environment, FileSystemLoader
 
     cover = Environment(loader=FileSystemLoader(PDF_THEME), autoescape=True).get_template(TEMPLATE)
-    links = "\n".join(f'<link rel="stylesheet" href="{css.as_uri()}">' for css in STYLESHEETS)
+    links = "\n".join(f'<link rel="stylesheet" href="{css.as_uri()}">' for css in stylesheets())
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(book["language"])}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(book['title'])}</title>\n{links}\n"
@@ -52,7 +62,7 @@ def cover_html(book: dict) -> str:
 def design_hash(book: dict) -> str:
     """Changes whenever anything that shows on the cover changes."""
     digest = hashlib.sha256()
-    for path in [Path(__file__), PDF_THEME / TEMPLATE, *STYLESHEETS, *sorted(FONTS.glob("*.woff2"))]:
+    for path in [Path(__file__), PDF_THEME / TEMPLATE, *stylesheets(), *sorted(FONTS.glob("*.woff2"))]:
         digest.update(path.read_bytes())
     digest.update(json.dumps(book, sort_keys=True).encode())
     return digest.hexdigest()
@@ -84,7 +94,7 @@ def cover_image(folder: Path, book: dict) -> Path:
         logger.warning(
             "the cover design takes %d pages, so the cover image shows only the first: shorten "
             "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
-            pages, STYLESHEETS[-1].relative_to(ROOT), type="guide", subtype="cover",
+            pages, (PDF_THEME / "static").relative_to(ROOT), type="guide", subtype="cover",
         )
     partial.replace(png)
     stamp.write_text(digest)

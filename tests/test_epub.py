@@ -186,6 +186,7 @@ def test_the_cover_is_drawn_from_the_pdf_cover_design():
     book = {name[5:]: value for name, value in BOOK.items()}
     page = cover.cover_html(book)
     assert 'class="cover"' in page and BOOK["book_title"] in page
+    assert [css.name for css in cover.stylesheets()][:2] == ["brand.css", "book.css"]
     assert cover.design_hash(book) != cover.design_hash({**book, "title": "Another book"})
 
 
