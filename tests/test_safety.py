@@ -4,6 +4,8 @@ Each case adds something to a chapter of a copy of the book (docs/ is never
 touched), builds the website, and checks that the build fails with a message
 naming the file and the line, and that nothing it tried to bring in reached any
 output, not even the half-written one the failed build leaves in its staging folder.
+Markdown that MyST makes harmless (javascript: links, on* attributes) builds, and
+nothing of it that could run is left on the page.
 """
 
 import shutil
@@ -28,42 +30,47 @@ def clean_copy(tmp_path_factory) -> Path:
     return book
 
 
-def add_to_chapters(book: Path, snippets: dict[str, str]) -> dict[str, tuple[str, int]]:
-    """Add each snippet at the end of its own chapter; return where each one is (file, line)."""
+def add_to_chapters(book: Path, snippets: dict[str, str], offsets: dict[str, int] = {}) -> dict[str, tuple[str, int]]:
+    """Add each snippet at the end of a chapter, in turn; return the (file, line) its message must name:
+    the snippet's first line, or the line ``offsets[case]`` lines below it (None: no line, only the file)."""
     chapters = sorted(path for path in (book / "docs").glob("[0-9]*.md"))
-    assert len(chapters) >= len(snippets)
     where = {}
-    for (case, snippet), path in zip(snippets.items(), chapters):
-        text = path.read_text(encoding="utf-8") + "\n" + snippet + "\n"
-        path.write_text(text, encoding="utf-8")
-        where[case] = (path.relative_to(book).as_posix(), text.count("\n", 0, text.index(snippet)) + 1)
+    for n, (case, snippet) in enumerate(snippets.items()):
+        path = chapters[n % len(chapters)]
+        before = path.read_text(encoding="utf-8") + "\n"
+        path.write_text(before + snippet + "\n", encoding="utf-8")
+        line = None if case in offsets and offsets[case] is None else before.count("\n") + 1 + offsets.get(case, 0)
+        where[case] = (path.relative_to(book).as_posix(), line)
     return where
 
 
-def build_with(clean_copy: Path, tmp_path: Path, snippets: dict[str, str]) -> tuple[Path, str, dict]:
+def build_with(clean_copy: Path, tmp_path: Path, snippets: dict[str, str], offsets: dict[str, int] = {}):
     book = tmp_path / "book"
     shutil.copytree(clean_copy, book)
-    where = add_to_chapters(book, snippets)
+    where = add_to_chapters(book, snippets, offsets)
     result = build(book, "html")
     log = result.stdout + result.stderr
     assert result.returncode != 0, f"the build let {list(snippets)} through:\n{log}"
     return book, log, where
 
 
-def report_at(log: str, name: str, line: int) -> str:
+def report_at(log: str, name: str, line: int | None) -> str:
     """The message for ``name:line`` ("docs/x.md:12: ERROR: …") with its "What to do" line."""
     lines = log.splitlines()
-    reports = [" ".join(lines[n:n + 2]) for n, entry in enumerate(lines) if entry.startswith(f"{name}:{line}:")]
-    assert reports, f"no message names {name}:{line}:\n{log}"
+    where = f"{name}:{line}:" if line else f"{name}: "
+    reports = [" ".join(lines[n:n + 2]) for n, entry in enumerate(lines) if entry.startswith(where)]
+    assert reports, f"no message names {where}\n{log}"
     return "\n".join(reports)
 
 
 def assert_nothing_got_through(book: Path) -> None:
-    """Not in the outputs, nor in the staging folder the failed build wrote into."""
+    """Not in the outputs, nor in the staging folder the failed build wrote into (as escaped text is harmless)."""
+    forbidden = [SCRIPT, f"onerror=\"alert('{TOKEN}", f'<div class="admonition note">{TOKEN}', SECRET]
     for path in (book / "_build").rglob("*"):
         if path.is_file() and "doctrees" not in path.parts:
             content = path.read_bytes()
-            assert TOKEN.encode() not in content and SECRET.encode() not in content, f"it reached {path}"
+            for text in forbidden:
+                assert text.encode() not in content, f"{text!r} reached {path}"
 
 
 SCRIPT = f"<script>alert('{TOKEN}')</script>"
@@ -91,12 +98,22 @@ INSERTIONS = {
     "raw directive from a file": ("```{raw} html\n:file: ../secret.txt\n```", "HTML is not allowed"),
     "download of a file outside docs": ("Get {download}`the file <../secret.txt>`.", "outside the book's docs/"),
     "image from outside docs": ("![secret](../secret.png)", "outside the book's docs/"),
+    # reStructuredText inside a chapter goes through the same checks
+    "raw directive in eval-rst": (f"```{{eval-rst}}\n.. raw:: html\n\n   {SCRIPT}\n```", "HTML is not allowed", 1),
+    "include in eval-rst": ("```{eval-rst}\n.. include:: ../secret.txt\n```", "{include} would copy", 1),
+    "raw role in eval-rst": (
+        # docutils reports this one without its line
+        f"```{{eval-rst}}\n.. role:: html(raw)\n   :format: html\n\nA :html:`{SCRIPT}` here.\n```",
+        "raw (and derived) roles disabled", None,
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def insertions(clean_copy, tmp_path_factory):
-    return build_with(clean_copy, tmp_path_factory.mktemp("insertions"), {k: v[0] for k, v in INSERTIONS.items()})
+    snippets = {case: value[0] for case, value in INSERTIONS.items()}
+    offsets = {case: value[2] for case, value in INSERTIONS.items() if len(value) > 2}
+    return build_with(clean_copy, tmp_path_factory.mktemp("insertions"), snippets, offsets)
 
 
 @pytest.mark.parametrize("case", INSERTIONS)
