@@ -105,6 +105,11 @@ def test_workflows_install_system_packages_with_the_ci_script():
         assert "system-packages" in job_targets(next(iter(load_workflow(name)["jobs"].values())))
 
 
+def test_readme_apt_get_line_lists_the_ci_packages():
+    line = re.search(r"apt-get install (.+)", (ROOT / "README.md").read_text()).group(1)
+    assert set(line.split()) == ci_packages(), "the README's apt-get line and .ci/run's PACKAGES must agree"
+
+
 # ── Read the Docs ────────────────────────────────────────────────────────────
 # The platform's JSON schema cannot be downloaded here, so this is a strict
 # structural check written from its configuration reference (version 2): only
