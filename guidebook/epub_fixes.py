@@ -116,11 +116,9 @@ def files_in_use(outdir: Path, keep: set[str]) -> set[str]:
     while todo:
         name = todo.pop()
         path = outdir / name
-        if not path.is_file():
+        if not name.endswith((".css", ".xhtml")) or not path.is_file():
             continue
         pattern = LOCAL_REFERENCE_IN_CSS if name.endswith(".css") else LOCAL_REFERENCE_IN_PAGE
-        if not name.endswith((".css", ".xhtml")):
-            continue
         for ref in pattern.findall(path.read_text(encoding="utf-8")):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(name), ref.strip()))
             if target not in used:
@@ -139,11 +137,13 @@ def link_card_titles(app: Sphinx, doctree: nodes.document, docname: str) -> None
         card = link.parent
         while card is not None and "sd-card" not in card.get("classes", []):
             card = card.parent
-        title = next((n for n in card.findall(nodes.Element) if "sd-card-title" in n["classes"]), None) if card else None
+        titles = card.findall(lambda n: isinstance(n, nodes.Element) and "sd-card-title" in n["classes"]) if card else []
+        title = next(iter(titles), None)
         if title is None:
             continue
         target = {key: link[key] for key in ("refuri", "refid", "internal") if key in link}
-        text_holder = title.children[0] if len(title.children) == 1 and isinstance(title[0], nodes.Element) else title
+        # the title's text sits in one inline wrapper: the link goes inside it
+        text_holder = title[0] if len(title.children) == 1 and isinstance(title[0], nodes.Element) else title
         title_link = nodes.reference("", "", *text_holder.children, classes=["sd-card-link"], **target)
         text_holder.children = []
         text_holder += title_link
