@@ -1,11 +1,13 @@
 """Two clean builds of one commit give byte-identical HTML, EPUB and PDF.
 
 The two builds run from two copies of the book in different folders, into
-different output folders, with the same SOURCE_DATE_EPOCH: every file of the
-website, the EPUB and the PDF must be the same, byte for byte. (Sphinx's
-doctrees are its own cache, never published, and are left out.)
+different output folders, with the same SOURCE_DATE_EPOCH but a different time
+zone, locale, hash seed and umask: every file of the website, the EPUB and the
+PDF must be the same, byte for byte. (Sphinx's doctrees are its own cache,
+never published, and are left out.)
 """
 
+import os
 import shutil
 import subprocess
 import zipfile
@@ -36,14 +38,26 @@ def zip_differences(first: Path, second: Path) -> list[str]:
         return found or ["the zip's own bytes differ"]
 
 
+FIRST_ENV = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "1"}
+SECOND_ENV = {"TZ": "Pacific/Auckland", "LC_ALL": "C", "PYTHONHASHSEED": "999"}
+
+
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("reproducible")
     first = copy_book(base / "first" / "book")
     second = base / "another-checkout" / "guide"
     shutil.copytree(first, second)  # the same files, wherever ROOT was mid-edit
-    for book in (first, second):
-        result = build(book, "all")
+    # the second build also differs in what a machine may: time zone, locale, hash seed, umask
+    for book, env, umask in ((first, FIRST_ENV, 0o022), (second, SECOND_ENV, 0o077)):
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in env.items():
+                patch.setenv(name, value)
+            old_umask = os.umask(umask)
+            try:
+                result = build(book, "all")
+            finally:
+                os.umask(old_umask)
         assert result.returncode == 0, result.stdout + result.stderr
     return first / "_build", second / "_build"
 
