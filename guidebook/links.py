@@ -3,7 +3,8 @@
 Each ``check_*`` function takes a built output and returns a list of problems,
 one readable sentence each (empty when every link works). External ``http(s)``
 and ``mailto`` links are left to Sphinx's linkcheck builder; ``data:`` URIs
-carry their own content. Everything else must resolve inside the output.
+carry their own content. Everything else must resolve inside the output, and
+so must the website's links to its own published address.
 """
 
 import posixpath
@@ -20,6 +21,7 @@ EXTERNAL_SCHEMES = {"http", "https", "mailto"}
 LINK_ATTRIBUTES = ("href", "src", "srcset", "action", "xlink:href", "{http://www.w3.org/1999/xlink}href")
 # HTML scrolls to the top for an empty fragment and for "#top" even without such an id.
 TOP_OF_PAGE = {"", "top"}
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -143,7 +145,20 @@ class HtmlSite:
                         continue
                     if problem := self.check_link(page, urljoin(base, link) if base else link):
                         problems.append(f"{where}: {attribute}={url!r}: {problem}")
+        problems += self.css_problems()
         problems += self.sitemap_problems()
+        return problems
+
+    def css_problems(self) -> list[str]:
+        """Every url() and @import of every stylesheet (fonts, images) is a file of the site."""
+        problems = []
+        for sheet in sorted(self.root.rglob("*.css")):
+            for match in CSS_URL.finditer(sheet.read_text(encoding="utf-8", errors="replace")):
+                url = match.group(1) or match.group(2)
+                if is_skipped(url) or url.startswith("#"):  # data: URIs, SVG filter references
+                    continue
+                if problem := self.check_link(sheet, url):
+                    problems.append(f"{sheet.relative_to(self.root).as_posix()}: url={url!r}: {problem}")
         return problems
 
     def sitemap_problems(self) -> list[str]:
@@ -167,9 +182,10 @@ class HtmlSite:
 
 
 def check_html(root: Path, site_url: str = "/") -> list[str]:
-    """Every href, src, srcset and action in every page, every link to the site's
-    own address (``site_url``: canonical, og: tags, the sitemap) resolves to a
-    non-empty file of the site, and every #fragment to an id in its page."""
+    """Every href, src, srcset and action in every page, every url() in every
+    stylesheet and every link to the site's own address (``site_url``: canonical,
+    og: tags, the sitemap) resolves to a non-empty file of the site, and every
+    #fragment to an id in its page."""
     return HtmlSite(root, site_url).problems()
 
 
@@ -209,7 +225,6 @@ CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
 OPF_NS = "http://www.idpf.org/2007/opf"
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XHTML_TYPES = {"application/xhtml+xml"}
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 PACKAGE_FILES = {"mimetype", "META-INF/container.xml"}
 # Fonts built into Adobe's reading systems: Sphinx's epub.css asks for them with
 # res:///, and every other reader skips that @font-face and uses the next font.

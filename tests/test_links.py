@@ -90,6 +90,12 @@ def test_a_missing_stylesheet_is_caught(site):
     assert any("_static/brand.css does not exist" in p for p in check_site(site))
 
 
+def test_a_missing_font_is_caught(site):
+    font = sorted((site / "_static").rglob("*.woff2"))[0]
+    font.unlink()
+    assert any(f"{font.name} does not exist" in p and ": url=" in p for p in check_site(site))
+
+
 @pytest.mark.parametrize("ebook", ["pdf", "epub"])
 def test_an_empty_download_is_caught(site, book, ebook):
     (site / "downloads" / getattr(book, ebook).name).write_bytes(b"")
@@ -185,7 +191,8 @@ def test_html_checker_on_a_small_site(tmp_path):
       <svg><use href="#icon"></use></svg></body></html>""")
     write(tmp_path / "page.html", '<html><body><h2 id="here">Here</h2></body></html>')
     write(tmp_path / "sub" / "index.html", "<html><body>sub</body></html>")
-    write(tmp_path / "style.css", "body {}")
+    write(tmp_path / "style.css", "@import 'base.css'; body { background: url(pic.png) } "
+                                  "@font-face { src: url('fonts/gone.woff2') } a { filter: url(#glow) }")
     write(tmp_path / "pic.png", "png")
     write(tmp_path / "empty.txt", "")
     problems = links.check_html(tmp_path, "/site/")
@@ -200,6 +207,8 @@ def test_html_checker_on_a_small_site(tmp_path):
         "index.html: href='/elsewhere/a.html': an absolute path outside the site (which lives under /site/)",
         "index.html: href='empty.txt': empty.txt is empty",
         "index.html: href='#icon': index.html has no id 'icon'",
+        "style.css: url='base.css': base.css does not exist",
+        "style.css: url='fonts/gone.woff2': fonts/gone.woff2 does not exist",
     ]
 
 
