@@ -90,16 +90,16 @@ def fence_problems(lines: list[str], start: int = 0, end: int | None = None) -> 
                 f"What to do: write it like ':::{{admonition}} Key idea' (colons, the name "
                 f"in {{}}, a space, then the title)."
             )))
-        if closing is None and (char == "`" or info.strip()):
+        if closing is None and (char == "`" or info.strip()):  # an unnamed one is reported above
             problems.append((number + 1, (
                 f"the block '{opening}' that starts here is never closed, so the rest of the "
                 f"chapter falls inside it.\n"
                 f"What to do: add a line '{fence}' (the same number of "
-                f"{'colons' if char == ':' else 'backticks'}, {count}) where the block ends. "
-                f"A block inside another block needs fewer colons than the outer one: "
-                f"'::::{{grid}}' around ':::{{grid-item-card}}'."
+                f"{'colons' if char == ':' else 'backticks'}, {count}) where the block ends."
+                + (" A block inside another block needs fewer colons than the outer one: "
+                   "'::::{grid}' around ':::{grid-item-card}'." if char == ":" else "")
             )))
-            closing = end
+        closing = end if closing is None else closing
         if char == ":":
             problems += fence_problems(lines, number + 1, closing)
         number = closing + 1
@@ -139,8 +139,12 @@ CHAPTER_NAME = re.compile(r"^\d+-[\w-]+$")
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     lines = source[0].splitlines()
-    found = fence_problems(lines)
-    problem = front_matter_problem(lines) if CHAPTER_NAME.match(docname) else None
+    try:
+        found = fence_problems(lines)
+        problem = front_matter_problem(lines) if CHAPTER_NAME.match(docname) else None
+    except Exception as error:  # a flaw in a check must not stop the build; the tests cover them
+        logger.debug("guidebook.friendly_errors could not check %s: %r", docname, error)
+        return
     if problem:
         found.append(problem)
     for line, message in sorted(found):

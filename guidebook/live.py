@@ -9,6 +9,9 @@ extensions again. Here those are imported once, and each rebuild runs in a
 fork of this process, so a save shows in the browser in well under a second.
 A fork also keeps each build's state out of the server. Where there is no
 fork (Windows), the rebuild is sphinx-autobuild's own.
+
+Chapters, conf.py, templates and CSS are read afresh by every rebuild; a change
+to the guide's Python code (guidebook/*.py) needs a restart of `make live`.
 """
 
 from __future__ import annotations

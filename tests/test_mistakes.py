@@ -14,6 +14,8 @@ import pytest
 from book_copy import build, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
 
+from guidebook.friendly_errors import fence_problems
+
 CHAPTER = "docs/04-offer-alternatives.md"
 
 
@@ -120,3 +122,17 @@ def test_the_good_book_has_nothing_to_explain(good_book):
     result = build(good_book, "html")
     assert result.returncode == 0
     assert "What to do" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("source, lines", [
+    (":::{note}\nText.\n:::\n", []),
+    ("::::{grid}\n:::{grid-item-card} A\nText.\n:::\n::::\n", []),
+    ("````markdown\n```\ncode\n```\n````\n", []),  # fences shown as an example are text
+    (":::{note}\nText.\n", [1]),  # never closed
+    ("```python\ncode\n", [1]),
+    (":::{grid}\n:::{grid-item-card} A\nText.\n:::\n:::\n", [2, 5]),  # too few colons around the card
+    (":::note\nText.\n:::\n", [1]),  # no curly brackets
+    (":::{note}\nText.\n:::\n:::\n", [4]),  # a closing line that closes nothing
+])
+def test_fence_check(source, lines):
+    assert [line for line, _ in fence_problems(source.splitlines())] == lines
