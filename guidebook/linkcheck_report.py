@@ -35,6 +35,7 @@ NO_NETWORK = (
     "Temporary failure in name resolution", "Network is unreachable", "No route to host",
     "Failed to establish a new connection", "ProxyError", "ConnectTimeout",
 )
+REDIRECTS = {301: "permanently", 302: "with Found", 303: "with See Other", 307: "temporarily", 308: "permanently"}
 _places: dict[int, list[dict]] = {}  # by build environment
 _roots: dict[int, str] = {}  # the folder of conf.py, by build environment
 
@@ -91,7 +92,8 @@ def status_text(result: dict, stand_in: str = "") -> str:
         return "ok"
     if status == "redirected":
         target = from_stand_in(result["info"], stand_in)
-        return f"redirected {result.get('text', '')} to {target}: not allowed by linkcheck_allowed_redirects"
+        how = REDIRECTS.get(result["code"], f"with code {result['code']}")
+        return f"redirected {how} to {target}: not allowed by linkcheck_allowed_redirects"
     if status == "ignored":
         return "ignored" + (f": {result['info']}" if result["info"] else " (linkcheck_ignore)")
     return f"{status}: {short_reason(result['info'])}" if result["info"] else status
@@ -122,7 +124,8 @@ def report(folder: Path) -> Report:
             continue  # links inside the book, checked in the built outputs by guidebook.links
         lines.append(f"{place['filename']}:{place['lineno']}  {place['uri']}  {status_text(result, stand_in)}")
     external = [r for r in results.values() if r["uri"].startswith(("http:", "https:"))]
-    failed = [r for r in results.values() if r["status"] in {"broken", "timeout", "redirected"}]
+    checked = [r for r in results.values() if r["status"] != "unchecked"]
+    failed = [r for r in checked if r["status"] in {"broken", "timeout", "redirected"}]
     unreachable = no_network(list(results.values()))
     where = f" against the stand-in server {stand_in}" if stand_in else ""
     if unreachable:
@@ -134,7 +137,7 @@ def report(folder: Path) -> Report:
         )
     elif failed:
         verdict = (
-            f"{len(failed)} of {len(results)} links need attention{where}: each line above names the file "
+            f"{len(failed)} of {len(checked)} links need attention{where}: each line above names the file "
             "and line to fix."
         )
     else:

@@ -319,7 +319,9 @@ def test_a_rate_limited_link_is_asked_again(fixture_check):
 
 
 def test_the_fixture_report_counts_what_needs_attention(fixture_check):
-    assert fixture_check.report.rstrip().splitlines()[-1].startswith(f"{len(FAILURES)} of ")
+    assert fixture_check.report.rstrip().splitlines()[-1].startswith(f"{len(FAILURES)} of 8 links need attention")
+    assert ("  redirected permanently to https://www.breakboxcoaching.com/: not allowed by "
+            "linkcheck_allowed_redirects") in fixture_check.report
 
 
 # ── The pieces, on small inputs ──────────────────────────────────────────────────
