@@ -154,7 +154,9 @@ def render(post: Post, slug: str) -> str:
         out += ["{.subtitle}", escape(post.subtitle), ""]
     for kind, value in post.blocks:
         if kind == "heading":
-            out += [f"## {escape(str(value), line_start=False)}", ""]
+            # A label of its own, so that the section stays linkable when another
+            # chapter has a section of the same name (one id each, in the PDF too).
+            out += [f"({slug}-{slugify(str(value))})=", f"## {escape(str(value), line_start=False)}", ""]
         elif kind == "list":
             out += [*(item(text) for text in value), ""]
         else:
