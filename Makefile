@@ -86,6 +86,12 @@ readthedocs: venv ## Build, then copy the outputs where Read the Docs publishes 
 system-packages: ## Install the system packages for the build and the tests (Debian, Ubuntu)
 	@bash .ci/run --install-only
 
+.PHONY: bench
+BENCH_ARGS ?=
+
+bench: venv ## Time the build at 1x, 10x, 100x the guide beside stock Sphinx (about 20 min)
+	$(BIN)/python benchmarks/bench.py --json $(OUT)/bench.json $(BENCH_ARGS)
+
 clean: ## Remove the built outputs
 	rm -rf $(OUT)
 

@@ -63,6 +63,7 @@ extensions = [
     "guidebook.cover",
     "guidebook.epub_fixes",
     "guidebook.site_pages",
+    "guidebook.site_navigation",
     "guidebook.site_files",
     "guidebook.site_assets",
     "guidebook.site_cleanup",

@@ -7,6 +7,8 @@ mistake in a chapter never destroys the last good output.
 """
 
 import argparse
+import hashlib
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -19,6 +21,8 @@ DEFAULT_OUT = ROOT / "_build"
 # The ebooks come first: the website offers them for download, with their sizes.
 FORMATS = ("epub", "pdf", "html")
 STRICT = ["-W", "--keep-going", "-n"]
+# Reads the sources into the shared doctrees and writes nothing.
+READER = "dummy"
 
 
 class BuildFailed(Exception):
@@ -43,17 +47,75 @@ def sphinx_build(builder: str, out: Path, overrides: list[str], quiet: bool = Tr
 
     staging = out / ".staging" / builder
     shutil.rmtree(staging, ignore_errors=True)
+    if builder == "html":
+        seed_website(out, staging, overrides)
     args = ["-b", builder, "-c", str(ROOT), "-d", str(out / "doctrees"), *STRICT]
     if quiet:
         args.append("-q")
     for override in overrides:
         args += ["-D", override]
-    if builder == "html":
-        args += ["-D", f"guide_ebook_dir={out}"]
+    # The same for every format: a setting that differs would make Sphinx read every chapter again.
+    args += ["-D", f"guide_ebook_dir={out}"]
     status = build_main([*args, str(SOURCE_DIR), str(staging)])
-    if status == 0:
+    if builder == READER:
+        shutil.rmtree(staging, ignore_errors=True)
+    if status != 0:
+        forget_read(out)
+    elif builder != READER:
         publish(staging, out / builder)
+        if builder == "html":
+            website_stamp(out).write_text(website_inputs(out, overrides))
     return status
+
+
+def forget_read(out: Path) -> None:
+    """Drop the shared read after a failed build.
+
+    Sphinx keeps what it read even when a chapter warned, and would not read
+    that chapter again next time: the next build would then succeed without
+    the mistake being fixed.
+    """
+    (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+
+
+def website_stamp(out: Path) -> Path:
+    return out / "doctrees" / "website-inputs.txt"
+
+
+def website_inputs(out: Path, overrides: list[str]) -> str:
+    """What every page of the website shows besides its own chapter.
+
+    Each page carries the navigation (every chapter's title, in the home
+    page's order), the ebooks' sizes, and the look from conf.py and the
+    guide's extensions and themes.
+    """
+    digest = hashlib.sha256()
+    for path in [ROOT / "conf.py", ROOT / "requirements.txt", *sorted((ROOT / "guidebook").rglob("*"))]:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.name.encode() + path.read_bytes())
+    digest.update(repr(overrides).encode())
+    for path in sorted(SOURCE_DIR.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        titles = [line for line in text.splitlines() if line.startswith("# ")][:1]
+        digest.update(repr((str(path.relative_to(SOURCE_DIR)), titles)).encode())
+        if path.stem == "index":
+            digest.update(text.encode())
+    slug = book_slug()
+    for fmt in ("epub", "pdf"):
+        ebook = outputs(out, slug)[fmt]
+        digest.update(repr(ebook.stat().st_size if ebook.exists() else None).encode())
+    return digest.hexdigest()
+
+
+def seed_website(out: Path, staging: Path, overrides: list[str]) -> None:
+    """Start from the last good website when only chapters' text changed since.
+
+    Sphinx then writes only the pages of the chapters that changed. Anything
+    else that every page shows (see website_inputs) starts from an empty folder.
+    """
+    stamp, site = website_stamp(out), out / "html"
+    if site.is_dir() and stamp.exists() and stamp.read_text() == website_inputs(out, overrides):
+        shutil.copytree(site, staging, symlinks=True)
 
 
 def publish(staging: Path, final: Path) -> None:
@@ -84,12 +146,43 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
         # the site links to the ebooks: build any that are missing
         slug = book_slug()
         wanted |= {fmt for fmt in ("epub", "pdf") if not outputs(out, slug)[fmt].exists()}
-    failed = [builder for builder in FORMATS if builder in wanted and sphinx_build(builder, out, list(overrides), quiet)]
+    failed = build_formats([fmt for fmt in FORMATS if fmt in wanted], out, list(overrides), quiet)
     if failed:
         raise BuildFailed(
             f"The {' and '.join(failed)} build failed: see the messages above, each names a file "
             f"and a line. The last good output in {out} is unchanged."
         )
+
+
+def build_formats(formats: list[str], out: Path, overrides: list[str], quiet: bool) -> list[str]:
+    """Build the formats; return those that failed.
+
+    With both ebooks to write, the sources are read once first; then the PDF
+    is written in a second process, on the other core, while this one writes
+    the EPUB. The website comes last: every page offers the ebooks with their sizes.
+    """
+    failed = []
+    ebooks = [fmt for fmt in formats if fmt != "html"]
+    if len(ebooks) == 2:
+        if sphinx_build(READER, out, overrides, quiet) != 0:
+            return formats
+        pdf = multiprocessing.get_context("fork").Process(
+            target=build_in_child, args=("pdf", out, overrides, quiet), name="pdf build"
+        )
+        sys.stdout.flush(), sys.stderr.flush()
+        pdf.start()
+        failed += ["epub"] if sphinx_build("epub", out, overrides, quiet) else []
+        pdf.join()
+        failed += ["pdf"] if pdf.exitcode else []
+    else:
+        failed += [fmt for fmt in ebooks if sphinx_build(fmt, out, overrides, quiet)]
+    if "html" in formats and sphinx_build("html", out, overrides, quiet):
+        failed.append("html")
+    return failed
+
+
+def build_in_child(builder: str, out: Path, overrides: list[str], quiet: bool) -> None:
+    sys.exit(sphinx_build(builder, out, overrides, quiet))
 
 
 def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:

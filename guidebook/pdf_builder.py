@@ -112,12 +112,14 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def write_pdf(self) -> None:
         from weasyprint import HTML
 
+        from guidebook.font_cache import url_fetcher
+
         source = Path(self.outdir, f"{self.config.root_doc}.html")
         target = Path(self.outdir, f"{self.config.pdf_basename}.pdf")
         partial = target.with_suffix(".pdf.part")
         logger.info("writing the PDF with WeasyPrint… ", nonl=True)
         with weasyprint_warnings_as_sphinx_warnings():
-            HTML(filename=source).write_pdf(
+            HTML(filename=source, url_fetcher=url_fetcher()).write_pdf(
                 partial,
                 pdf_variant="pdf/ua-1",
                 pdf_identifier=self.config.book_uuid.encode(),
