@@ -114,6 +114,7 @@ def test_mistake_is_explained_and_loses_nothing(good_book, tmp_path, mistake):
     assert named, log
     assert hint in log, log
     assert "The last good output" in log and "is unchanged" in log, log
+    assert " INFO " not in log, log  # nothing but the messages that matter
     assert hashes(book / "_build") == before
     assert before  # the good output was there to keep
 
