@@ -8,7 +8,6 @@ mistake in a chapter never destroys the last good output.
 
 import argparse
 import hashlib
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -164,6 +163,8 @@ def build_formats(formats: list[str], out: Path, overrides: list[str], quiet: bo
     failed = []
     ebooks = [fmt for fmt in formats if fmt != "html"]
     if len(ebooks) == 2:
+        import multiprocessing  # only here: it takes a while to import, and `make html` does not need it
+
         if sphinx_build(READER, out, overrides, quiet) != 0:
             return formats
         pdf = multiprocessing.get_context("fork").Process(

@@ -73,7 +73,10 @@ def draw_cover(book: dict, target: Path) -> int:
     import pypdfium2
     from weasyprint import HTML
 
-    pdf = pypdfium2.PdfDocument(HTML(string=cover_html(book), base_url=str(ROOT)).write_pdf())
+    from guidebook.font_cache import url_fetcher
+
+    cover = HTML(string=cover_html(book), base_url=str(ROOT), url_fetcher=url_fetcher())
+    pdf = pypdfium2.PdfDocument(cover.write_pdf())
     page = pdf[0]
     scale = LONG_SIDE / max(page.get_size())
     page.render(scale=scale).to_pil().convert("RGB").save(target, format="PNG", optimize=True)
