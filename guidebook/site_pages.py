@@ -85,10 +85,30 @@ def page_description(app: Sphinx, pagename: str) -> str:
     return meta.get("description") or f"{app.config.book_title}: {app.config.book_subtitle}."
 
 
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header."""
+    head = path.read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def social_image_size(app: Sphinx) -> tuple[int, int] | None:
+    name = Path(SOCIAL_IMAGE).name  # the cover is added to html_static_path by guidebook.cover
+    for folder in app.config.html_static_path:
+        path = Path(app.confdir, folder, name)
+        if path.is_file():
+            return png_size(path)
+    return None
+
+
 def social_tags(app: Sphinx, pagename: str, title: str, description: str, url: str | None) -> list[tuple[str, str]]:
     config = app.config
     image = site_url(app) + SOCIAL_IMAGE
     image_alt = f"The cover of {config.book_title}, by {config.book_author} of {config.book_publisher}"
+    size = social_image_size(app)
+    # A wide image fills a large card; a book cover is tall, and a large card would crop it.
+    card = "summary_large_image" if size and size[0] >= 1.5 * size[1] else "summary"
     tags = [
         ("og:type", "website" if pagename == config.root_doc else "article"),
         ("og:site_name", config.book_publisher),
@@ -97,12 +117,14 @@ def social_tags(app: Sphinx, pagename: str, title: str, description: str, url: s
         ("og:image", image),
         ("og:image:alt", image_alt),
         ("og:locale", config.book_language.replace("-", "_")),
-        ("twitter:card", "summary_large_image"),
+        ("twitter:card", card),
         ("twitter:title", title),
         ("twitter:description", description),
         ("twitter:image", image),
         ("twitter:image:alt", image_alt),
     ]
+    if size:
+        tags[5:5] = [("og:image:width", str(size[0])), ("og:image:height", str(size[1]))]
     if url:
         tags.insert(3, ("og:url", url))
     return tags

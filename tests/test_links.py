@@ -86,8 +86,8 @@ def test_a_missing_anchor_is_caught(site):
 
 
 def test_a_missing_stylesheet_is_caught(site):
-    (site / "_static" / "brand.css").unlink()
-    assert any("_static/brand.css does not exist" in p for p in check_site(site))
+    (site / "_static" / "guide.css").unlink()  # the one stylesheet the pages link (guidebook/site_assets.py)
+    assert any("_static/guide.css does not exist" in p for p in check_site(site))
 
 
 def test_a_missing_font_is_caught(site):

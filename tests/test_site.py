@@ -17,8 +17,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import BOOK, ROOT
-from guidebook.site_assets import prune_css
-from guidebook.site_pages import reading_minutes
+from guidebook.site_assets import bundle_stylesheets, prune_css
+from guidebook.site_pages import png_size, reading_minutes
 from guidebook.site_server import SiteServer, site_path
 
 SITE_URL = BOOK["book_site_url"]
@@ -108,7 +108,7 @@ def test_canonical_urls_come_from_the_site_url(pages):
         assert pages[doc].find("link", rel="canonical") is None
 
 
-def test_social_card_tags_use_the_cover(pages):
+def test_social_card_tags_use_the_cover(pages, book):
     for doc in ["index", *CHAPTERS]:
         soup = pages[doc]
         title = soup.find("h1").get_text(" ", strip=True).rstrip("#¶").strip()
@@ -116,7 +116,10 @@ def test_social_card_tags_use_the_cover(pages):
         assert meta(soup, "twitter:title") == meta(soup, "og:title")
         assert meta(soup, "og:image") == meta(soup, "twitter:image") == SITE_URL + "_static/cover.png"
         assert BOOK["book_title"] in meta(soup, "og:image:alt")
-        assert meta(soup, "twitter:card") == "summary_large_image"
+        width, height = int(meta(soup, "og:image:width")), int(meta(soup, "og:image:height"))
+        assert (width, height) == png_size(book.html / "_static" / "cover.png")
+        # a tall cover gets the card that shows it whole
+        assert meta(soup, "twitter:card") == ("summary_large_image" if width >= 1.5 * height else "summary")
         assert meta(soup, "og:type") == ("website" if doc == "index" else "article")
 
 
@@ -158,6 +161,10 @@ def test_the_website_uses_the_brand_fonts_without_layout_shift(book):
     faces = face.findall(brand)
     assert faces and faces == face.findall(site)
     assert site.count("font-display: optional;") == len(faces) and "font-display: swap" not in site
+    # the site's own family names, so brand.css's "swap" faces are never loaded
+    families = set(re.findall(r'font-family: "([^"]+)";', brand))
+    assert {f"{family} Web" for family in families} == set(re.findall(r'font-family: "([^"]+)";', site))
+    assert all(f'"{family}"' not in site for family in families)
 
 
 def test_brand_logo_favicon_and_title(pages, book):
@@ -216,13 +223,32 @@ def test_the_404_page_works_from_any_depth(pages):
 # ── Lean: only what the guide uses ──────────────────────────────────────────────
 
 
-def test_no_code_highlighting_and_no_unused_scripts(pages):
+def test_no_code_highlighting_and_no_unused_scripts(pages, book):
+    assert "/* pygments.css */" not in (book.html / "_static" / "guide.css").read_text()
     for name, soup in pages.items():
-        stylesheets = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
         scripts = [script["src"] for script in soup.find_all("script", src=True)]
-        assert not any("pygments" in href for href in stylesheets), name
         assert any("sphinx_highlight" in src for src in scripts) == (name == "search"), name
         assert any("design-tabs" in src for src in scripts) == bool(soup.select(".sd-tab-set")), name
+
+
+def test_every_page_links_one_stylesheet_holding_them_all_in_order(pages, book):
+    for name, soup in pages.items():
+        links = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+        assert len(links) == 1 and links[0].split("?")[0].endswith("_static/guide.css"), name
+    bundle = (book.html / "_static" / "guide.css").read_text()
+    parts = re.findall(r"^/\* ([\w.-]+) \*/$", bundle, re.M)
+    assert parts == ["furo.css", "sphinx-design.min.css", "furo-extensions.css", "brand.css", "site.css"]
+    assert bundle.rstrip().endswith((book.html / "_static" / "site.css").read_text().strip())
+    assert 'url("fonts/source-serif-4' in bundle  # brand.css's fonts, still relative to _static/
+
+
+def test_bundle_rebases_relative_urls(tmp_path):
+    (tmp_path / "_static" / "styles").mkdir(parents=True)
+    (tmp_path / "_static" / "styles" / "a.css").write_text('p{background:url("img.png")}b{x:url(data:x)}')
+    (tmp_path / "_static" / "b.css").write_text("i{background:url(fonts/f.woff2)}")
+    bundle = bundle_stylesheets(tmp_path, ["_static/styles/a.css?v=1", "_static/b.css"])
+    assert 'url("styles/img.png")' in bundle and "url(data:x)" in bundle and "url(fonts/f.woff2)" in bundle
+    assert bundle.index("a.css") < bundle.index("b.css")
 
 
 def test_unused_theme_css_is_dropped(book):
