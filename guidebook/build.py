@@ -156,24 +156,28 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
 def build_formats(formats: list[str], out: Path, overrides: list[str], quiet: bool) -> list[str]:
     """Build the formats; return those that failed.
 
-    With both ebooks to write, the sources are read once first; then the PDF
-    is written in a second process, on the other core, while this one writes
-    the EPUB. The website comes last: every page offers the ebooks with their sizes.
+    With both ebooks to write, the sources are read once first; meanwhile a
+    second process, on the other core, loads the PDF's libraries, then writes
+    the PDF while this one writes the EPUB. The website comes last: every page
+    offers the ebooks with their sizes.
     """
     failed = []
     ebooks = [fmt for fmt in formats if fmt != "html"]
     if len(ebooks) == 2:
         import multiprocessing  # only here: it takes a while to import, and `make html` does not need it
 
-        if sphinx_build(READER, out, overrides, quiet) != 0:
-            return formats
-        pdf = multiprocessing.get_context("fork").Process(
-            target=build_in_child, args=("pdf", out, overrides, quiet), name="pdf build"
-        )
+        fork = multiprocessing.get_context("fork")
+        read_done, tell_pdf = fork.Pipe(duplex=False)
         sys.stdout.flush(), sys.stderr.flush()
+        pdf = fork.Process(target=build_pdf_after_read, args=(read_done, out, overrides, quiet), name="pdf build")
         pdf.start()
-        failed += ["epub"] if sphinx_build("epub", out, overrides, quiet) else []
+        read_ok = sphinx_build(READER, out, overrides, quiet) == 0
+        tell_pdf.send(read_ok)
+        if read_ok:
+            failed += ["epub"] if sphinx_build("epub", out, overrides, quiet) else []
         pdf.join()
+        if not read_ok:
+            return formats
         failed += ["pdf"] if pdf.exitcode else []
     else:
         failed += [fmt for fmt in ebooks if sphinx_build(fmt, out, overrides, quiet)]
@@ -182,8 +186,14 @@ def build_formats(formats: list[str], out: Path, overrides: list[str], quiet: bo
     return failed
 
 
-def build_in_child(builder: str, out: Path, overrides: list[str], quiet: bool) -> None:
-    sys.exit(sphinx_build(builder, out, overrides, quiet))
+def build_pdf_after_read(read_done, out: Path, overrides: list[str], quiet: bool) -> None:
+    import weasyprint  # noqa: F401  the PDF's slowest import, done while the other process reads
+
+    try:
+        read_ok = read_done.recv()
+    except EOFError:  # the other process stopped
+        read_ok = False
+    sys.exit(sphinx_build("pdf", out, overrides, quiet) if read_ok else 1)
 
 
 def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
