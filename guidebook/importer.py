@@ -44,7 +44,7 @@ SENTENCE_END = (".", "?", "!", ":", ";", "…", "”", '"')
 MARKUP = re.compile(r"([\\`*_<>\[\]{}|])")
 
 
-class ImportError_(ChapterError):
+class UnreadableExport(ChapterError):
     """An export that cannot be turned into a chapter; the message says why."""
 
 
@@ -63,22 +63,22 @@ def read_export(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ImportError_(f"there is no file {path}.") from None
+        raise UnreadableExport(f"there is no file {path}.") from None
     except IsADirectoryError:
-        raise ImportError_(f"{path} is a folder; give the export's text file.") from None
+        raise UnreadableExport(f"{path} is a folder; give the export's text file.") from None
     if not data.strip():
-        raise ImportError_(f"{path} is empty: export the post again.")
+        raise UnreadableExport(f"{path} is empty: export the post again.")
     if b"\x00" in data:
-        raise ImportError_(f"{path} is not a text export (it holds binary data): export the post as text.")
+        raise UnreadableExport(f"{path} is not a text export (it holds binary data): export the post as text.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportError_(
+        raise UnreadableExport(
             f"{path} is not UTF-8 text (byte {error.start} cannot be read): "
             f"export the post as text, or save it as UTF-8."
         ) from None
     if sum(not (c.isprintable() or c in "\r\n\t") for c in text) > len(text) // 100:
-        raise ImportError_(f"{path} is not a text export (it holds control characters).")
+        raise UnreadableExport(f"{path} is not a text export (it holds control characters).")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -98,10 +98,10 @@ def parse(text: str, source: str = "the export") -> Post:
     while start < len(lines) and (not lines[start] or lines[start] in CHROME or IMAGE_FILE.match(lines[start])):
         start += 1
     if start == len(lines):
-        raise ImportError_(f"{source} has only the blog's page chrome, no post.")
+        raise UnreadableExport(f"{source} has only the blog's page chrome, no post.")
     title = lines[start]
     if len(title) > MAX_TITLE or title.startswith(BULLET) or STEP.match(title) or title.endswith("."):
-        raise ImportError_(
+        raise UnreadableExport(
             f"{source} has no title: after the blog's page chrome, the first line should be the "
             f"post's title, but it is {title[:60]!r}… Add the title as the first line."
         )
@@ -123,7 +123,7 @@ def parse(text: str, source: str = "the export") -> Post:
         else:
             post.blocks.append(("para", line))
     if not any(kind == "para" for kind, _ in post.blocks):
-        raise ImportError_(f"{source} has a title but no text.")
+        raise UnreadableExport(f"{source} has a title but no text.")
     return post
 
 
@@ -149,7 +149,8 @@ def description(post: Post) -> str:
 
 
 def render(post: Post, slug: str) -> str:
-    out = ["---", f"description: {description(post)}", "---", "", f"({slug})=", f"# {escape(post.title, line_start=False)}", ""]
+    out = ["---", f"description: {description(post)}", "---", "",
+           f"({slug})=", f"# {escape(post.title, line_start=False)}", ""]
     if post.subtitle:
         out += ["{.subtitle}", escape(post.subtitle), ""]
     for kind, value in post.blocks:
@@ -167,14 +168,14 @@ def render(post: Post, slug: str) -> str:
 def import_post(export: Path, docs: Path = DOCS, after: str | None = None, steps_needed: bool = True):
     post = parse(read_export(export), str(export))
     if steps_needed and not post.steps:
-        raise ImportError_(
+        raise UnreadableExport(
             f"{export} has no numbered steps (lines like '1. Understand Their Resistance'), which "
             f"become the chapter's sections. Check that this is the right export; to import a post "
             f"without steps anyway, run: make import POST={export} STEPS=no"
         )
     slug = slugify(post.title)
     if not slug:
-        raise ImportError_(f"the title {post.title!r} has no letters or digits to name the file with.")
+        raise UnreadableExport(f"the title {post.title!r} has no letters or digits to name the file with.")
     return add_chapter(slug, render(post, slug), docs, after)
 
 
