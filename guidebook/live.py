@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -59,11 +60,34 @@ def warm_up() -> None:
         importlib.import_module(module)
 
 
-def main(argv: list[str] | None = None) -> None:
+def port_in_use(argv: list[str]) -> int | None:
+    """The port asked for, if another program already listens there."""
+    host, port = "127.0.0.1", 8000  # sphinx-autobuild's defaults
+    for option, value in zip(argv, argv[1:]):
+        host = value if option == "--host" else host
+        port = int(value) if option == "--port" and value.isdigit() else port
+    with socket.socket() as probe:
+        # as the server does, so that a port left in TIME_WAIT by the last preview counts as free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return port
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = argv if argv is not None else sys.argv[1:]
+    busy = port_in_use(argv)
+    if busy:
+        print(f"Port {busy} is already in use: is `make live` running in another window? "
+              f"Stop that one (Ctrl+C), or use another port: make live LIVE_PORT={busy + 1}", file=sys.stderr)
+        return 1
     warm_up()
     autobuild.Builder = WarmBuilder
-    autobuild.main(argv if argv is not None else sys.argv[1:])
+    autobuild.main(argv)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -74,3 +75,17 @@ def test_live_preview_shows_changes_and_explains_mistakes(live):
     text = log.read_text()
     assert f"docs/{CHAPTER}.md:" in text and "Did you mean 'conclusion'?" in text, text
     assert "Offer Alternatives" in page(url)  # still serving
+
+
+def test_a_busy_port_is_explained(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "guidebook.live", "docs", str(tmp_path / "live"), "--port", str(port)],
+            cwd=ROOT, capture_output=True, text=True,
+        )
+    assert result.returncode == 1
+    assert f"Port {port} is already in use" in result.stderr and f"LIVE_PORT={port + 1}" in result.stderr
+    assert not (tmp_path / "live").exists()
