@@ -42,6 +42,8 @@ DOCS = ROOT / "docs"
 PYTHON = sys.executable
 EPOCH = "1767225600"
 TEX_TOOLS = ("latexmk", "pdflatex", "xelatex")
+# what a copy of the project leaves out: history, outputs, tools
+LEFT_OUT = {".git", ".venv", "_build", "node_modules", ".pytest_cache", "tests", "benchmarks", "__pycache__"}
 
 LABEL = re.compile(r"^\((?P<label>[\w-]+)\)=$", re.MULTILINE)
 TITLE = re.compile(r"^# (?P<title>.+)$", re.MULTILINE)
@@ -133,11 +135,17 @@ def make_book(src: Path, size: int, stock: bool, settings: dict) -> int:
 
 
 def make_project(folder: Path, size: int, settings: dict) -> tuple[Path, int]:
-    """A copy of the guide's project (conf.py, extensions, brand) around a synthetic book."""
+    """A copy of the guide's project (conf.py, extensions, brand…) around a synthetic book."""
     project = folder / "ours"
     project.mkdir(parents=True)
-    shutil.copy2(ROOT / "conf.py", project / "conf.py")
-    shutil.copytree(ROOT / "guidebook", project / "guidebook", ignore=shutil.ignore_patterns("__pycache__"))
+    for entry in ROOT.iterdir():
+        if entry.name in LEFT_OUT:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, project / entry.name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(entry, project / entry.name)
+    shutil.rmtree(project / "docs")
     count = make_book(project / "docs", size, stock=False, settings=settings)
     shutil.copytree(DOCS / "_static", project / "docs" / "_static")
     return project, count
