@@ -76,10 +76,12 @@ class PdfBuilder(SingleFileHTMLBuilder):
             if not any(isinstance(a, addnodes.start_of_file) for a in _ancestors(node))
         ]
         tree.children = []
-        self.chapters = []
         for chapter in chapters:
             chapter.parent = None
             tree += chapter
+        _make_ids_unique(tree, chapters)
+        self.chapters = []
+        for chapter in chapters:
             section = next(chapter.findall(nodes.section), None)
             if section is None:
                 continue
@@ -89,7 +91,6 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 "title": section[0].astext(),
             })
         _point_references_at_their_anchor(tree, {c["docname"]: c["anchor"] for c in self.chapters})
-        _drop_repeated_ids(tree)
         return tree
 
     def get_doc_context(self, docname, body, metatags):
@@ -146,14 +147,34 @@ def _point_references_at_their_anchor(tree: nodes.document, chapter_anchors: dic
             ref["refuri"] = "#" + chapter_anchors[uri[10:]]
 
 
-def _drop_repeated_ids(tree: nodes.document) -> None:
-    """Keep each id once: every chapter numbers its own automatic ids (id1, id2…),
-    and one page can hold each id only once."""
+def _make_ids_unique(tree: nodes.document, chapters: list[addnodes.start_of_file]) -> None:
+    """Give each id once: one page can hold an id only once, but every chapter
+    numbers its own automatic ids (id1, id2…) and two chapters may share a
+    section title. A repeated id gets its chapter's name in front, and the
+    links to it from within its chapter follow."""
     seen: set[str] = set()
-    for node in tree.findall(nodes.Element):
-        if node.get("ids"):
-            node["ids"] = [id_ for id_ in node["ids"] if id_ not in seen]
-            seen.update(node["ids"])
+    for chapter in chapters:
+        docname = chapter["docname"]
+        renamed: dict[str, str] = {}
+        for node in chapter.findall(nodes.Element):
+            ids = []
+            for id_ in node.get("ids", []):
+                if id_ in seen:
+                    renamed[id_] = id_ = f"{docname}-{id_}"
+                ids.append(id_)
+                seen.add(id_)
+            if ids:
+                node["ids"] = ids
+        if not renamed:
+            continue
+        prefix = f"#document-{docname}#"
+        for ref in tree.findall(nodes.reference):
+            uri = ref.get("refuri", "")
+            if uri.startswith(prefix) and uri[len(prefix):] in renamed:
+                ref["refuri"] = prefix + renamed[uri[len(prefix):]]
+        for ref in chapter.findall(nodes.reference):
+            if ref.get("refid") in renamed:
+                ref["refid"] = renamed[ref["refid"]]
 
 
 class _ForwardToSphinx(std_logging.Handler):

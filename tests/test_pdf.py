@@ -397,3 +397,26 @@ def test_page_size_and_date_follow_the_settings_on_a_small_page(tmp_path):
     # the copyright page still fits on one page, dated with this build
     assert datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%B %-d, %Y") in " ".join(texts[1].split())
     assert texts[2].splitlines()[0].strip() == "Contents"
+
+
+def test_chapters_may_share_a_section_title(tmp_path):
+    """Two chapters with the same section title print, each section keeps an anchor, and links land."""
+    from book_copy import build, copy_book
+
+    from guidebook.links import check_pdf
+
+    book_dir = copy_book(tmp_path / "book")
+    for chapter, extra in [
+        ("05-focus-on-self-growth.md", "\n## In Short\n\nOne.\n"),
+        ("07-respect-their-decision.md", "\n## In Short\n\nTwo. See {ref}`the later part <later-part>`.\n\n(later-part)=\n## Later\n\nText.\n"),
+    ]:
+        path = book_dir / "docs" / chapter
+        path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    result = build(book_dir, "pdf", out=tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed = BeautifulSoup((tmp_path / "out" / "pdf" / "index.html").read_text(encoding="utf-8"), "lxml")
+    ids = [tag["id"] for tag in printed.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    short_sections = [h.find_parent("section") for h in printed.find_all("h2") if h.get_text(strip=True).startswith("In Short")]
+    assert len(short_sections) == 2 and all(s.get("id") for s in short_sections)
+    assert check_pdf(tmp_path / "out" / "pdf" / f"{SLUG}.pdf") == []
