@@ -230,55 +230,62 @@ class Runs:
                 row["cpu_median"] = statistics.median(row["cpu_seconds"])
                 row["peak_mib"] = round(row["peak_kib"] / 1024)
             rows.append(row)
-        return rows
+        return sorted(rows, key=lambda row: (row["size"], row["who"] != "ours"))  # stable: runs' order within
 
 
-def bench_size(size: int, reps: int, runs: Runs, settings: dict, tex: str | None, with_stock: bool, say) -> None:
+def bench_size(size: int, reps: int, runs: Runs, settings: dict, tex: str | None, with_stock: bool, say, save) -> None:
     with tempfile.TemporaryDirectory(prefix=f"guide-bench-{size}x-") as tmp:
         tmp = Path(tmp)
         project, count = make_project(tmp, size, settings)
         stock_src = make_stock(tmp, size, settings)
         log = tmp / "build.log"
         say(f"{size}x: {count} chapters")
-        for rep in range(1, reps + 1):
-            # ours: the full build, as `make` does it; then the one-paragraph edit
-            full = tmp / f"full-{rep}"
-            runs.add(size, count, "ours", "full: epub+pdf+html", *run(ours(project, full, "all"), project, log))
-            edit_one_paragraph(project / "docs", rep)
-            runs.add(size, count, "ours", "html after 1-paragraph edit", *run(ours(project, full, "html"), project, log))
-            for fmt in ("epub", "pdf", "html"):
-                alone = tmp / f"{fmt}-{rep}"
-                if fmt == "html":  # the site only copies the ebooks in; build them apart
-                    for ebook in ("epub", "pdf"):
-                        shutil.copytree(full / ebook, alone / ebook)
-                runs.add(size, count, "ours", f"{fmt} alone", *run(ours(project, alone, fmt), project, log))
-                shutil.rmtree(alone)
-            shutil.rmtree(full)
-            if not with_stock:
-                continue
-
-            # stock Sphinx: make html epub [latexpdf] in a quickstart project
-            base = tmp / f"stock-{rep}"
-            total, cpu_total, peak = 0.0, 0.0, 0
-            builders = ["html", "epub", *(["latexpdf"] if tex else [])]
-            for builder in builders:
-                seconds, cpu, kib = run(stock(stock_src, base, builder), stock_src, log)
-                total, cpu_total, peak = total + seconds, cpu_total + cpu, max(peak, kib)
-            runs.add(size, count, "stock", "full: " + "+".join(builders), total, cpu_total, peak)
-            edit_one_paragraph(stock_src, rep)
-            runs.add(size, count, "stock", "html after 1-paragraph edit", *run(stock(stock_src, base, "html"), stock_src, log))
-            shutil.rmtree(base)
-            for builder in ("html", "epub", "latexpdf"):
-                if builder == "latexpdf" and not tex:
-                    runs.absent(size, count, "stock", "latexpdf alone", "no TeX installation (latexmk, pdflatex, xelatex)")
-                    continue
-                alone = tmp / f"stock-{builder}-{rep}"
-                runs.add(size, count, "stock", f"{builder} alone", *run(stock(stock_src, alone, builder), stock_src, log))
-                shutil.rmtree(alone)
-            say(f"{size}x: run {rep} of {reps} done")
         if not with_stock:
             for what in stock_rows(tex):
                 runs.absent(size, count, "stock", what, STOCK_SKIPPED)
+        for rep in range(1, reps + 1):
+            bench_ours(size, count, rep, project, tmp, log, runs)
+            if with_stock:
+                bench_stock(size, count, rep, stock_src, tmp, log, runs, tex)
+            say(f"{size}x: run {rep} of {reps} done")
+            save()
+
+
+def bench_ours(size: int, count: int, rep: int, project: Path, tmp: Path, log: Path, runs: Runs) -> None:
+    # the full build, as `make` does it; then the one-paragraph edit
+    full = tmp / f"full-{rep}"
+    runs.add(size, count, "ours", "full: epub+pdf+html", *run(ours(project, full, "all"), project, log))
+    edit_one_paragraph(project / "docs", rep)
+    runs.add(size, count, "ours", "html after 1-paragraph edit", *run(ours(project, full, "html"), project, log))
+    for fmt in ("epub", "pdf", "html"):
+        alone = tmp / f"{fmt}-{rep}"
+        if fmt == "html":  # the site only copies the ebooks in; build them apart
+            for ebook in ("epub", "pdf"):
+                shutil.copytree(full / ebook, alone / ebook)
+        runs.add(size, count, "ours", f"{fmt} alone", *run(ours(project, alone, fmt), project, log))
+        shutil.rmtree(alone)
+    shutil.rmtree(full)
+
+
+def bench_stock(size: int, count: int, rep: int, src: Path, tmp: Path, log: Path, runs: Runs, tex: str | None) -> None:
+    # make html epub [latexpdf] in a quickstart project, sharing its doctrees
+    base = tmp / f"stock-{rep}"
+    total, cpu_total, peak = 0.0, 0.0, 0
+    builders = ["html", "epub", *(["latexpdf"] if tex else [])]
+    for builder in builders:
+        seconds, cpu, kib = run(stock(src, base, builder), src, log)
+        total, cpu_total, peak = total + seconds, cpu_total + cpu, max(peak, kib)
+    runs.add(size, count, "stock", "full: " + "+".join(builders), total, cpu_total, peak)
+    edit_one_paragraph(src, rep)
+    runs.add(size, count, "stock", "html after 1-paragraph edit", *run(stock(src, base, "html"), src, log))
+    shutil.rmtree(base)
+    for builder in ("html", "epub", "latexpdf"):
+        if builder == "latexpdf" and not tex:
+            runs.absent(size, count, "stock", "latexpdf alone", "no TeX installation (latexmk, pdflatex, xelatex)")
+            continue
+        alone = tmp / f"stock-{builder}-{rep}"
+        runs.add(size, count, "stock", f"{builder} alone", *run(stock(src, alone, builder), src, log))
+        shutil.rmtree(alone)
 
 
 def table(rows: list[dict]) -> str:
@@ -319,14 +326,19 @@ def main(argv: list[str] | None = None) -> int:
     runs = Runs()
     started = time.perf_counter()
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    for size in args.sizes:
-        bench_size(size, args.reps, runs, settings, tex, size in args.stock_sizes, say)
+
+    def save() -> dict:  # after each run, so a long benchmark stopped early still leaves its numbers
         result = {
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
             "tex": tex, "reps": args.reps, "total_seconds": round(time.perf_counter() - started, 1),
             "rows": runs.summary(),
         }
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")  # after each size
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return result
+
+    for size in args.sizes:
+        bench_size(size, args.reps, runs, settings, tex, size in args.stock_sizes, say, save)
+    result = save()
     print(table(result["rows"]))
     print(f"\nWritten to {os.path.relpath(args.json)} ({result['total_seconds']} s in all).")
     return 0
