@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
+# Sphinx colours its messages when CI=true; the tests read them as plain text.
+os.environ["NO_COLOR"] = "1"
 
 from guidebook.build import book_slug  # noqa: E402
 
