@@ -36,6 +36,11 @@ SOCIAL_IMAGE = "_static/cover.png"
 MIME_TYPES = {"PDF": "application/pdf", "EPUB": "application/epub+zip"}
 WORDS_PER_MINUTE = 220
 NOT_FOUND_PAGE = "404"
+# The faces of the text and the headings, asked for with the stylesheet rather than
+# after it, so they are there for the first paint (site.css makes them optional).
+PRELOAD_FONTS = ["source-serif-4-latin-400-normal.woff2", "source-sans-3-latin-700-normal.woff2"]
+ITALIC_FONT = "source-serif-4-latin-400-italic.woff2"  # only where the page has italics:
+ITALIC_MARKERS = ("<em>", 'class="subtitle', "say-it")  # emphasis, and what site.css sets in italic
 
 
 def script_hash(script: str) -> str:
@@ -75,6 +80,10 @@ class AddReadingTime(SphinxPostTransform):
         section.insert(1, nodes.paragraph("", f"{minutes} min read", classes=["reading-time"]))
 
 
+def has_italics(body: str) -> bool:
+    return any(marker in body for marker in ITALIC_MARKERS)
+
+
 def site_url(app: Sphinx) -> str:
     url = app.config.book_site_url
     return url if url.endswith("/") else url + "/"
@@ -87,7 +96,8 @@ def page_description(app: Sphinx, pagename: str) -> str:
 
 def png_size(path: Path) -> tuple[int, int] | None:
     """Width and height from a PNG's header."""
-    head = path.read_bytes()[:24]
+    with path.open("rb") as png:
+        head = png.read(24)
     if head[:8] != b"\x89PNG\r\n\x1a\n":
         return None
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
@@ -152,6 +162,7 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     context.update(
         guide_csp=content_security_policy(),
         guide_theme_script=THEME_SCRIPT,
+        guide_preload_fonts=PRELOAD_FONTS + [ITALIC_FONT] * has_italics(context.get("body", "")),
         guide_description=description,
         guide_social_tags=social_tags(app, pagename, title, description, context.get("pageurl")),
         guide_downloads=download_links(app),

@@ -167,6 +167,19 @@ def test_the_website_uses_the_brand_fonts_without_layout_shift(book):
     assert all(f'"{family}"' not in site for family in families)
 
 
+def test_the_text_and_heading_faces_are_preloaded(pages, book):
+    bundle = (book.html / "_static" / "guide.css").read_text()
+    for name, soup in pages.items():
+        preloads = soup.find_all("link", rel="preload")
+        italics = bool(soup.select("article em, article .subtitle, article .say-it"))
+        assert len(preloads) == 2 + italics, name
+        assert any("italic" in link["href"] for link in preloads) == italics, name
+        for link in preloads:
+            assert link["as"] == "font" and link.has_attr("crossorigin"), name
+            assert (book.html / link["href"]).is_file(), name  # every page sits at the top
+            assert f'url("{link["href"].removeprefix("_static/")}")' in bundle, name
+
+
 def test_brand_logo_favicon_and_title(pages, book):
     assert (book.html / "_static" / "logo.svg").is_file()
     ElementTree.parse(book.html / "_static" / "logo.svg")
