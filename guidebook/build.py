@@ -47,7 +47,8 @@ def sphinx_build(builder: str, out: Path, overrides: list[str], quiet: bool = Tr
     staging = out / ".staging" / builder
     shutil.rmtree(staging, ignore_errors=True)
     if builder == "html":
-        seed_website(out, staging, overrides)
+        inputs = website_inputs(out, overrides)
+        seed_website(out, staging, inputs)
     args = ["-b", builder, "-c", str(ROOT), "-d", str(out / "doctrees"), *STRICT]
     if quiet:
         args.append("-q")
@@ -63,7 +64,7 @@ def sphinx_build(builder: str, out: Path, overrides: list[str], quiet: bool = Tr
     elif builder != READER:
         publish(staging, out / builder)
         if builder == "html":
-            website_stamp(out).write_text(website_inputs(out, overrides))
+            website_stamp(out).write_text(inputs)
     return status
 
 
@@ -106,14 +107,14 @@ def website_inputs(out: Path, overrides: list[str]) -> str:
     return digest.hexdigest()
 
 
-def seed_website(out: Path, staging: Path, overrides: list[str]) -> None:
+def seed_website(out: Path, staging: Path, inputs: str) -> None:
     """Start from the last good website when only chapters' text changed since.
 
     Sphinx then writes only the pages of the chapters that changed. Anything
     else that every page shows (see website_inputs) starts from an empty folder.
     """
     stamp, site = website_stamp(out), out / "html"
-    if site.is_dir() and stamp.exists() and stamp.read_text() == website_inputs(out, overrides):
+    if site.is_dir() and stamp.exists() and stamp.read_text() == inputs:
         shutil.copytree(site, staging, symlinks=True)
 
 
