@@ -13,6 +13,7 @@
 """
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -67,18 +68,44 @@ def _name(asset) -> str:
     return Path(str(getattr(asset, "filename", asset))).name
 
 
-def used_classes(site: Path) -> tuple[set[str], tuple[str, ...]]:
-    """Class names the pages carry, words the scripts could add as classes, and prefixes they build."""
+def used_classes(site: Path, cache: Path | None = None) -> tuple[set[str], tuple[str, ...]]:
+    """Class names the pages carry, words the scripts could add as classes, and prefixes they build.
+
+    With a cache file, a page whose size and modification time are unchanged
+    since the last build is not read again: a rebuild after a one-paragraph
+    edit rewrites one page of possibly hundreds.
+    """
+    known = _load_cache(cache)
+    seen: dict[str, list] = {}
     classes: set[str] = set()
     for page in site.glob("**/*.html"):
-        for value in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8")):
-            classes.update(value.split())
+        stat = page.stat()
+        key = page.relative_to(site).as_posix()
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        if key in known and known[key][:2] == stamp:
+            page_classes = known[key][2]
+        else:
+            page_classes = sorted({
+                name for value in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8"))
+                for name in value.split()
+            })
+        seen[key] = [*stamp, page_classes]
+        classes.update(page_classes)
+    if cache is not None:
+        cache.write_text(json.dumps(seen, sort_keys=True), encoding="utf-8")
     prefixes: set[str] = set()
     for script in site.glob("_static/**/*.js"):
         text = script.read_text(encoding="utf-8")
         classes.update(JS_WORD.findall(text))
         prefixes.update(JS_CLASS_PREFIX.findall(text))
     return classes, tuple(sorted(prefixes))
+
+
+def _load_cache(cache: Path | None) -> dict:
+    try:
+        return json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def prune_css(css: str, classes: set[str], prefixes: tuple[str, ...] = ()) -> str:
@@ -131,7 +158,7 @@ def prune_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.name not in {"html", "dirhtml"}:
         return
     site = Path(app.outdir)
-    classes, prefixes = used_classes(site)
+    classes, prefixes = used_classes(site, cache=Path(app.doctreedir, "site-classes.json"))
     for name in PRUNED_STYLESHEETS:
         path = site / "_static" / name
         if path.exists():
