@@ -230,9 +230,9 @@ def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
 
 
 def book_slug() -> str:
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
-    return namespace["book_slug"]
+    from guidebook.settings import book_settings
+
+    return book_settings()["book_slug"]
 
 
 def main(argv: list[str] | None = None) -> int:

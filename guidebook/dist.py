@@ -23,7 +23,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from guidebook.build import DEFAULT_OUT, ROOT, BuildFailed, build, outputs, source_date_epoch
+from guidebook.build import DEFAULT_OUT, BuildFailed, build, outputs, source_date_epoch
+from guidebook.settings import book_settings as conf_book_settings
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ZIP_EARLIEST = 315532800  # 1980-01-01: a zip cannot date a file earlier
@@ -31,9 +32,7 @@ ZIP_EARLIEST = 315532800  # 1980-01-01: a zip cannot date a file earlier
 
 def book_settings(overrides: list[str] = ()) -> dict:
     """conf.py's book settings, with any ``-D name=value`` overrides applied."""
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
-    settings = {name: value for name, value in namespace.items() if name.startswith("book_")}
+    settings = conf_book_settings()
     for override in overrides:
         name, _, value = override.partition("=")
         settings[name] = value

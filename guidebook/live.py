@@ -20,13 +20,10 @@ import importlib
 import os
 import socket
 import sys
-from pathlib import Path
 
 import sphinx_autobuild.__main__ as autobuild
 from sphinx_autobuild.build import Builder
 from sphinx_autobuild.utils import show_message
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class WarmBuilder(Builder):
@@ -54,9 +51,9 @@ class WarmBuilder(Builder):
 
 def warm_up() -> None:
     """Import what every build needs, so that the forks start with it."""
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
-    for module in ["sphinx.cmd.build", "sphinx.builders.html", "furo", *namespace.get("extensions", [])]:
+    from guidebook.settings import read_conf
+
+    for module in ["sphinx.cmd.build", "sphinx.builders.html", "furo", *read_conf().get("extensions", [])]:
         importlib.import_module(module)
 
 

@@ -9,7 +9,11 @@ something only on the website or only in the ebooks::
     :::
 """
 
+from pathlib import Path
+
 from sphinx.application import Sphinx
+
+CONF = Path(__file__).resolve().parent.parent / "conf.py"
 
 BOOK_SETTINGS = {
     "book_title": "",
@@ -31,6 +35,18 @@ BOOK_SETTINGS = {
 
 WEBSITE_BUILDERS = {"html", "dirhtml", "linkcheck"}
 EBOOK_BUILDERS = {"epub", "pdf"}
+
+
+def read_conf(path: Path = CONF) -> dict:
+    """conf.py's names, for the tools that need them outside a Sphinx build."""
+    namespace: dict = {"__file__": str(path)}
+    exec(compile(path.read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
+    return namespace
+
+
+def book_settings(path: Path = CONF) -> dict:
+    """The ``book_*`` settings of conf.py."""
+    return {name: value for name, value in read_conf(path).items() if name.startswith("book_")}
 
 
 def tag_format(app: Sphinx) -> None:

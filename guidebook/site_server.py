@@ -97,15 +97,14 @@ def site_path(site_url: str) -> str:
 
 
 def main() -> None:
-    from guidebook.build import DEFAULT_OUT, ROOT
+    from guidebook.build import DEFAULT_OUT
+    from guidebook.settings import book_settings
 
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", type=Path, default=DEFAULT_OUT / "html")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
-    with SiteServer(args.site, site_path(namespace["book_site_url"]), args.port) as server:
+    with SiteServer(args.site, site_path(book_settings()["book_site_url"]), args.port) as server:
         print(f"Serving {args.site} at {server.url} (Ctrl-C stops)")
         try:
             server.thread.join()

@@ -17,17 +17,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 os.environ["NO_COLOR"] = "1"
 
 from guidebook.build import book_slug  # noqa: E402
+from guidebook.settings import book_settings  # noqa: E402
 
 SLUG = book_slug()
 
 
-def conf_settings() -> dict:
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
-    return {name: value for name, value in namespace.items() if name.startswith("book_")}
-
-
-BOOK = conf_settings()
+BOOK = book_settings()
 
 
 @dataclass

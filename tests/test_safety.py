@@ -15,7 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from book_copy import build, copy_book, placeholder_ebooks
-from conftest import ROOT, SLUG
+from conftest import SLUG
+from guidebook.settings import read_conf
 
 TOKEN = "INJECTED-7f3a"
 SECRET = "SECRET-OUTSIDE-DOCS-5c1d"
@@ -128,8 +129,7 @@ def test_nothing_inserted_reaches_the_output(insertions):
 
 
 def test_myst_html_extensions_are_off():
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
+    namespace = read_conf()
     assert "guidebook.safety" in namespace["extensions"]
     assert not {"html_image", "html_admonition"} & set(namespace["myst_enable_extensions"])
 
