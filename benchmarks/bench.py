@@ -38,12 +38,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from guidebook.project_copy import copy_project  # noqa: E402
+from guidebook.settings import book_settings  # noqa: E402
+
 DOCS = ROOT / "docs"
 PYTHON = sys.executable
 EPOCH = "1767225600"
 TEX_TOOLS = ("latexmk", "pdflatex", "xelatex")
-# what a copy of the project leaves out: history, outputs, tools
-LEFT_OUT = {".git", ".venv", "_build", "node_modules", ".pytest_cache", "tests", "benchmarks", "__pycache__"}
 
 LABEL = re.compile(r"^\((?P<label>[\w-]+)\)=$", re.MULTILINE)
 TITLE = re.compile(r"^# (?P<title>.+)$", re.MULTILINE)
@@ -136,15 +138,7 @@ def make_book(src: Path, size: int, stock: bool, settings: dict) -> int:
 
 def make_project(folder: Path, size: int, settings: dict) -> tuple[Path, int]:
     """A copy of the guide's project (conf.py, extensions, brand…) around a synthetic book."""
-    project = folder / "ours"
-    project.mkdir(parents=True)
-    for entry in ROOT.iterdir():
-        if entry.name in LEFT_OUT:
-            continue
-        if entry.is_dir():
-            shutil.copytree(entry, project / entry.name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(entry, project / entry.name)
+    project = copy_project(folder / "ours")
     shutil.rmtree(project / "docs")
     count = make_book(project / "docs", size, stock=False, settings=settings)
     shutil.copytree(DOCS / "_static", project / "docs" / "_static")
@@ -301,12 +295,6 @@ def table(rows: list[dict]) -> str:
             f"{r['min']:>7.2f} {r['max']:>7.2f} {r['ms_per_chapter']:>10.1f} {r['cpu_median']:>7.2f} {r['peak_mib']:>8}"
         )
     return "\n".join(lines)
-
-
-def book_settings() -> dict:
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(), "conf.py", "exec"), namespace)
-    return {name: value for name, value in namespace.items() if name.startswith("book_")}
 
 
 def main(argv: list[str] | None = None) -> int:

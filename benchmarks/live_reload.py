@@ -18,7 +18,6 @@ import argparse
 import http.client
 import os
 import resource
-import shutil
 import signal
 import socket
 import statistics
@@ -30,18 +29,15 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LEFT_OUT = {".git", ".venv", "_build", "node_modules", ".pytest_cache", "tests", "benchmarks", "__pycache__"}
+sys.path.insert(0, str(ROOT))
+from guidebook.project_copy import copy_project  # noqa: E402
+
 CHAPTER = "04-offer-alternatives"
 POLL = 0.01  # seconds between two requests for the page
 
 
 def copy_book(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for entry in ROOT.iterdir():
-        if entry.name in LEFT_OUT:
-            continue
-        copy = shutil.copytree if entry.is_dir() else shutil.copy2
-        copy(entry, target / entry.name)
+    copy_project(target)
     (target / ".venv").symlink_to(ROOT / ".venv")
     return target
 

@@ -2,26 +2,12 @@
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# everything but outputs, tools and history: conf.py, docs/, guidebook/ and their friends
-LEFT_OUT = {".git", ".venv", "_build", "node_modules", ".pytest_cache", "tests", "benchmarks", "__pycache__"}
-
-
-def copy_book(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in ROOT.iterdir():
-        if entry.name in LEFT_OUT:
-            continue
-        if entry.is_dir():
-            shutil.copytree(entry, target / entry.name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(entry, target / entry.name)
-    return target
+# the copy itself is the project's own, shared with the benchmarks
+from guidebook.project_copy import ROOT, copy_project as copy_book  # noqa: F401 (the tests import both from here)
 
 
 def placeholder_ebooks(out: Path, slug: str) -> None:

@@ -9,7 +9,6 @@ import hashlib
 import re
 import urllib.error
 import urllib.request
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
