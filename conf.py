@@ -67,6 +67,7 @@ extensions = [
     "guidebook.site_files",
     "guidebook.site_assets",
     "guidebook.site_cleanup",
+    "guidebook.website_seed",
     "guidebook.linkcheck_offline",
     "guidebook.linkcheck_report",
 ]

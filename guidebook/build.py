@@ -7,12 +7,13 @@ mistake in a chapter never destroys the last good output.
 """
 
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from guidebook.website_seed import seed_website, website_inputs, website_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "docs"
@@ -47,7 +48,8 @@ def sphinx_build(builder: str, out: Path, overrides: list[str], quiet: bool = Tr
     staging = out / ".staging" / builder
     shutil.rmtree(staging, ignore_errors=True)
     if builder == "html":
-        inputs = website_inputs(out, overrides)
+        ebooks = [path for fmt, path in outputs(out, book_slug()).items() if fmt != "html"]
+        inputs = website_inputs(ROOT, ebooks, overrides)
         seed_website(out, staging, inputs)
     args = ["-b", builder, "-c", str(ROOT), "-d", str(out / "doctrees"), *STRICT]
     if quiet:
@@ -76,46 +78,6 @@ def forget_read(out: Path) -> None:
     the mistake being fixed.
     """
     (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
-
-
-def website_stamp(out: Path) -> Path:
-    return out / "doctrees" / "website-inputs.txt"
-
-
-def website_inputs(out: Path, overrides: list[str]) -> str:
-    """What every page of the website shows besides its own chapter.
-
-    Each page carries the navigation (every chapter's title, in the home
-    page's order), the ebooks' sizes, and the look from conf.py and the
-    guide's extensions and themes.
-    """
-    digest = hashlib.sha256()
-    for path in [ROOT / "conf.py", ROOT / "requirements.txt", *sorted((ROOT / "guidebook").rglob("*"))]:
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.name.encode() + path.read_bytes())
-    digest.update(repr(overrides).encode())
-    for path in sorted(SOURCE_DIR.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        titles = [line for line in text.splitlines() if line.startswith("# ")][:1]
-        digest.update(repr((str(path.relative_to(SOURCE_DIR)), titles)).encode())
-        if path.stem == "index":
-            digest.update(text.encode())
-    slug = book_slug()
-    for fmt in ("epub", "pdf"):
-        ebook = outputs(out, slug)[fmt]
-        digest.update(repr(ebook.stat().st_size if ebook.exists() else None).encode())
-    return digest.hexdigest()
-
-
-def seed_website(out: Path, staging: Path, inputs: str) -> None:
-    """Start from the last good website when only chapters' text changed since.
-
-    Sphinx then writes only the pages of the chapters that changed. Anything
-    else that every page shows (see website_inputs) starts from an empty folder.
-    """
-    stamp, site = website_stamp(out), out / "html"
-    if site.is_dir() and stamp.exists() and stamp.read_text() == inputs:
-        shutil.copytree(site, staging, symlinks=True)
 
 
 def publish(staging: Path, final: Path) -> None:

@@ -3,10 +3,18 @@
 A copy of the book, with placeholder ebooks, so that only the website is built.
 """
 
-from book_copy import build, copy_book, placeholder_ebooks
+import re
+
+from book_copy import build, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
 
 EDITED = "docs/06-reevaluate-the-relationship.md"
+RETITLED = "docs/03-communicate-your-feelings-clearly.md"
+
+
+def sidebar(page) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text[text.index('<div class="sidebar-tree">'):text.index("</ul>", text.index('<div class="sidebar-tree">'))]
 
 
 def test_website_rebuild_writes_only_the_edited_page_and_a_mistake_stays_a_mistake(tmp_path):
@@ -29,9 +37,36 @@ def test_website_rebuild_writes_only_the_edited_page_and_a_mistake_stays_a_mista
     assert after["02-understand-their-resistance.html"] == before["02-understand-their-resistance.html"]
     assert after["06-reevaluate-the-relationship.html"] != before["06-reevaluate-the-relationship.html"]
 
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n:::{no-such-block}\ntext\n:::\n", encoding="utf-8")
+    good = hashes(out, parts=("html",))
+    mistake = "\nA sentence that must not be published.\n\n:::{no-such-block}\ntext\n:::\n"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + mistake, encoding="utf-8")
     for _ in range(2):  # the second build must not take the first one's reading as good
         failed = build(book, "html")
         assert failed.returncode == 1, failed.stdout + failed.stderr
         assert "The html build failed" in failed.stderr
-    assert "A sentence added by the test." in (site / "06-reevaluate-the-relationship.html").read_text(encoding="utf-8")
+    # the failed builds wrote their pages into a staging folder that shares the
+    # unchanged pages' files with the website: not one byte of the website changed
+    assert hashes(out, parts=("html",)) == good
+
+
+def test_a_new_chapter_title_reaches_every_page(tmp_path):
+    """A title shows in every page's sidebar and in its neighbours' next and previous links."""
+    book = copy_book(tmp_path / "book")
+    out = book / "_build"
+    placeholder_ebooks(out, SLUG)
+    assert build(book, "html").returncode == 0
+    chapter = book / RETITLED
+    text = chapter.read_text(encoding="utf-8")
+    old_title = re.search(r"^# (.+)$", text, re.MULTILINE)[1]
+    chapter.write_text(text.replace(f"# {old_title}", "# Step 2: Say It Kindly", 1), encoding="utf-8")
+
+    rebuilt = build(book, "html", "-v")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert "updating environment: 0 added, 1 changed, 0 removed" in rebuilt.stdout
+    pages = sorted((out / "html").glob("[0-9][0-9]-*.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        assert "Say It Kindly" in sidebar(page), page.name
+        assert old_title not in sidebar(page), page.name
+    neighbour = (out / "html" / "04-offer-alternatives.html").read_text(encoding="utf-8")
+    assert re.search(r'class="prev-page".*?Say It Kindly', neighbour, re.DOTALL)
