@@ -68,6 +68,7 @@ extensions = [
     "guidebook.site_assets",
     "guidebook.site_cleanup",
     "guidebook.website_seed",
+    "guidebook.template_cache",
     "guidebook.linkcheck_offline",
     "guidebook.linkcheck_report",
 ]

@@ -2,7 +2,7 @@
 
 import os
 
-from guidebook.site_assets import used_classes
+from guidebook.site_assets import prune_css, pruned_css, used_classes
 
 
 def write_page(path, classes: str, mtime_ns: int):
@@ -39,3 +39,32 @@ def test_an_unreadable_cache_is_ignored(tmp_path):
     write_page(site / "a.html", "card", 10**18)
     cache.write_text("not json", encoding="utf-8")
     assert used_classes(site, cache)[0] == {"card"}
+
+
+CSS = ".card{color:red}.note{color:blue}.kind-x{margin:0}"
+
+
+def test_remembered_pruning_equals_a_fresh_one(tmp_path):
+    cache = tmp_path / "site-css" / "furo.css.json"
+    for classes in ({"card"}, {"card"}, {"note"}, {"card", "note"}):
+        assert pruned_css(CSS, classes, ("kind-",), cache) == prune_css(CSS, classes, ("kind-",))
+    assert pruned_css(CSS, {"note"}, (), cache) == ".note{color:blue}"
+
+
+def test_a_changed_stylesheet_is_pruned_again(tmp_path):
+    cache = tmp_path / "furo.css.json"
+    assert pruned_css(CSS, {"card"}, (), cache) == ".card{color:red}"
+    assert pruned_css(".card{color:green}", {"card"}, (), cache) == ".card{color:green}"
+
+
+def test_an_unreadable_pruning_cache_is_ignored(tmp_path):
+    cache = tmp_path / "furo.css.json"
+    for broken in ("not json", "[]", '{"key": "x"}'):
+        cache.write_text(broken, encoding="utf-8")
+        assert pruned_css(CSS, {"card"}, (), cache) == ".card{color:red}"
+
+
+def test_the_page_templates_are_kept_compiled(book):
+    """guidebook/template_cache.py: Jinja's cache of furo's and the guide's templates, beside the doctrees."""
+    kept = list((book.out / "doctrees" / "templates").glob("*.cache"))
+    assert len(kept) >= 3  # page.html, base.html and furo's own, at least
