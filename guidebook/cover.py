@@ -5,8 +5,8 @@ the PDF theme's layout links (``brand.css``, ``book.css``…). WeasyPrint prints
 page of the book's page size, and pypdfium2 turns that page into a PNG whose
 long side is ``LONG_SIDE`` pixels. The html and epub builds offer it as
 ``_static/cover.png`` (the EPUB's cover, the website's social card). It is kept
-beside the shared doctrees and drawn again only when the design, the fonts or
-the book settings change.
+beside the shared doctrees and in the user's cache (guidebook/user_cache.py),
+and drawn again only when the design, the fonts or the book settings change.
 """
 
 import hashlib
@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.settings import BOOK_SETTINGS
+from guidebook.user_cache import cache_folder, keep
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,11 @@ def draw_cover(book: dict, target: Path) -> int:
 
 
 def cover_image(folder: Path, book: dict) -> Path:
-    """``folder/static/cover.png``, drawn unless the one there has the same design."""
+    """``folder/static/cover.png``, drawn unless the one there, or the user's cache, has the same design.
+
+    Drawing takes a second (WeasyPrint is loaded for it), so a first build in
+    a new output folder takes the picture from the user's cache when it can.
+    """
     png = folder / "static" / "cover.png"
     stamp = folder / "cover.sha256"
     digest = design_hash(book)
@@ -92,13 +97,21 @@ def cover_image(folder: Path, book: dict) -> Path:
         return png
     png.parent.mkdir(parents=True, exist_ok=True)
     partial = png.with_name("cover.png.part")
-    pages = draw_cover(book, partial)
-    if pages != 1:
-        logger.warning(
-            "the cover design takes %d pages, so the cover image shows only the first: shorten "
-            "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
-            pages, (PDF_THEME / "static").relative_to(ROOT), type="guide", subtype="cover",
-        )
+    cached = cache_folder("covers") / f"{digest}.png"
+    try:
+        partial.write_bytes(cached.read_bytes())
+    except OSError:
+        pages = draw_cover(book, partial)
+        if pages != 1:  # nothing is kept, so that every build says it until it is fixed
+            logger.warning(
+                "the cover design takes %d pages, so the cover image shows only the first: shorten "
+                "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
+                pages, (PDF_THEME / "static").relative_to(ROOT), type="guide", subtype="cover",
+            )
+            stamp.unlink(missing_ok=True)
+            partial.replace(png)
+            return png
+        keep(partial.read_bytes(), cached)
     partial.replace(png)
     stamp.write_text(digest)
     return png

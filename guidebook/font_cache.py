@@ -8,20 +8,17 @@ under the WOFF2 file's SHA-256, so a changed font is unpacked again.
 """
 
 import hashlib
-import os
 from io import BytesIO
 from pathlib import Path
 from urllib.request import url2pathname
 
-
-def cache_folder() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "guidebook" / "fonts"
+from guidebook.user_cache import cache_folder, keep
 
 
 def unpacked_font(woff2: Path) -> bytes:
     """The TrueType/OpenType font inside a WOFF2 file, from the cache when it is there."""
     data = woff2.read_bytes()
-    cached = cache_folder() / f"{hashlib.sha256(data).hexdigest()}.otf"
+    cached = cache_folder("fonts") / f"{hashlib.sha256(data).hexdigest()}.otf"
     try:
         return cached.read_bytes()
     except OSError:
@@ -31,13 +28,7 @@ def unpacked_font(woff2: Path) -> bytes:
     out = BytesIO()
     fonttools_woff2.decompress(BytesIO(data), out)
     font = out.getvalue()
-    try:  # two builds may write it at once: each writes its own file, then renames it
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
-        partial.write_bytes(font)
-        partial.replace(cached)
-    except OSError:
-        pass  # no cache folder: unpack again next time
+    keep(font, cached)
     return font
 
 

@@ -200,6 +200,37 @@ def test_the_cover_is_drawn_again_only_when_its_design_changes(tmp_path):
     assert png.read_bytes() != before
 
 
+def test_a_new_output_folder_takes_the_cover_from_the_users_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    book = {name[5:]: value for name, value in BOOK.items()}
+    drawn = cover.cover_image(tmp_path / "first", book).read_bytes()
+    assert list((tmp_path / "cache" / "guidebook" / "covers").glob("*.png"))
+
+    def no_drawing(book, target):
+        raise AssertionError("the cover was drawn again")
+
+    monkeypatch.setattr(cover, "draw_cover", no_drawing)
+    assert cover.cover_image(tmp_path / "second", book).read_bytes() == drawn
+
+
+def test_a_cover_too_long_for_its_page_is_never_remembered(tmp_path, monkeypatch):
+    """Its warning must come back at every build until the title is shortened."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    book = {name[5:]: value for name, value in BOOK.items()}
+    drawings = []
+
+    def two_pages(book, target):
+        drawings.append(target)
+        target.write_bytes(b"png")
+        return 2
+
+    monkeypatch.setattr(cover, "draw_cover", two_pages)
+    cover.cover_image(tmp_path / "out", book)
+    cover.cover_image(tmp_path / "out", book)
+    assert len(drawings) == 2
+    assert not list((tmp_path / "cache").rglob("*.png"))
+
+
 # ── navigation ───────────────────────────────────────────────────────────────
 
 
