@@ -7,13 +7,12 @@ mistake in a chapter never destroys the last good output.
 """
 
 import argparse
+import gc
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-from guidebook.website_seed import seed_website, website_inputs, website_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "docs"
@@ -44,6 +43,8 @@ def source_date_epoch() -> str:
 
 def sphinx_build(builder: str, out: Path, overrides: list[str], quiet: bool = True) -> int:
     from sphinx.cmd.build import build_main
+
+    from guidebook.website_seed import seed_website, website_inputs, website_stamp
 
     staging = out / ".staging" / builder
     shutil.rmtree(staging, ignore_errors=True)
@@ -197,7 +198,15 @@ def book_slug() -> str:
     return book_settings()["book_slug"]
 
 
+def collect_garbage_less_often() -> None:
+    """A build makes millions of objects and frees few before it ends: Python's
+    cycle collector, at its default pace, spent a tenth of a rebuild's time
+    looking through them. Collected less often, memory stays about the same."""
+    gc.set_threshold(50_000, 20, 20)
+
+
 def main(argv: list[str] | None = None) -> int:
+    collect_garbage_less_often()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", default=["all"], choices=[*FORMATS, "all", "linkcheck"])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _build)")

@@ -25,6 +25,8 @@ import sphinx_autobuild.__main__ as autobuild
 from sphinx_autobuild.build import Builder
 from sphinx_autobuild.utils import show_message
 
+from guidebook.build import collect_garbage_less_often
+
 
 class WarmBuilder(Builder):
     def __call__(self, *, changed_paths):
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Port {busy} is already in use: is `make live` running in another window? "
               f"Stop that one (Ctrl+C), or use another port: make live LIVE_PORT={busy + 1}", file=sys.stderr)
         return 1
+    collect_garbage_less_often()
     warm_up()
     autobuild.Builder = WarmBuilder
     autobuild.main(argv)
