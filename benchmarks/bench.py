@@ -8,7 +8,10 @@ cross-references, listed in the home page's one toctree. Then it times, each
 run in a fresh process:
 
 - ours: the full build as ``make`` does it (``python -m guidebook.build all``),
-  each format alone (cold), and the HTML rebuild after editing one paragraph;
+  each format alone (cold), and the HTML rebuild after editing one paragraph
+  (``make html``, a new process); then, as the author works, ``make live``: from
+  saving a paragraph to a chapter to the rebuilt page being served (its
+  rebuilds run in a fork of the warm server, so no CPU or memory figure);
 - stock: plain Sphinx (myst-parser, sphinx-design, furo, none of the guide's
   extensions) on the same text, with the guide's own directives and roles
   replaced by plain equivalents: html, epub and latexpdf (``sphinx-build -M``,
@@ -75,6 +78,10 @@ STOCK_SKIPPED = "not run at this size (see --stock-sizes): stock furo's html bui
 def stock_rows(tex: str | None) -> list[str]:
     full = "full: html+epub" + ("+latexpdf" if tex else "")
     return [full, "html after 1-paragraph edit", "html alone", "epub alone", "latexpdf alone"]
+
+
+# the live preview's rebuild: no CPU or memory figure, as it runs in a fork of the server
+LIVE_ROW = "html after edit, make live"
 
 
 # ── The synthetic book ─────────────────────────────────────────────────────
@@ -172,7 +179,9 @@ def edit_one_paragraph(src: Path, run: int) -> None:
 
 def run(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float, int]:
     """Run a build in a fresh process: its wall time, CPU time and peak memory (largest process, KiB)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONDONTWRITEBYTECODE": "1"}
+    # Python keeps its compiled modules, as on a person's machine (the project is a fresh copy)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["SOURCE_DATE_EPOCH"] = EPOCH
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -205,8 +214,9 @@ class Runs:
             "peak_kib": 0,
         })
         row["seconds"].append(round(seconds, 3))
-        row["cpu_seconds"].append(round(cpu, 3))
-        row["peak_kib"] = max(row["peak_kib"], kib)
+        if cpu is not None:
+            row["cpu_seconds"].append(round(cpu, 3))
+        row["peak_kib"] = max(row["peak_kib"], kib or 0)
 
     def absent(self, size: int, chapters: int, who: str, what: str, why: str) -> None:
         self.rows[(size, who, what)] = {
@@ -221,8 +231,8 @@ class Runs:
                 row["median"] = statistics.median(row["seconds"])
                 row["min"], row["max"] = min(row["seconds"]), max(row["seconds"])
                 row["ms_per_chapter"] = round(1000 * row["median"] / row["chapters"], 1)
-                row["cpu_median"] = statistics.median(row["cpu_seconds"])
-                row["peak_mib"] = round(row["peak_kib"] / 1024)
+                row["cpu_median"] = statistics.median(row["cpu_seconds"]) if row["cpu_seconds"] else None
+                row["peak_mib"] = round(row["peak_kib"] / 1024) if row["peak_kib"] else None
             rows.append(row)
         return sorted(rows, key=lambda row: (row["size"], row["who"] != "ours"))  # stable: runs' order within
 
@@ -243,6 +253,8 @@ def bench_size(size: int, reps: int, runs: Runs, settings: dict, tex: str | None
                 bench_stock(size, count, rep, stock_src, tmp, log, runs, tex)
             say(f"{size}x: run {rep} of {reps} done")
             save()
+        bench_live(size, count, project, reps, runs, say)
+        save()
 
 
 def bench_ours(size: int, count: int, rep: int, project: Path, tmp: Path, log: Path, runs: Runs) -> None:
@@ -259,6 +271,24 @@ def bench_ours(size: int, count: int, rep: int, project: Path, tmp: Path, log: P
         runs.add(size, count, "ours", f"{fmt} alone", *run(ours(project, alone, fmt), project, log))
         shutil.rmtree(alone)
     shutil.rmtree(full)
+
+
+def bench_live(size: int, count: int, project: Path, reps: int, runs: Runs, say) -> None:
+    """The rebuild seen while writing: `make live`, from saving a chapter to its page being served."""
+    from live_reload import Server, wait_for
+
+    (project / ".venv").symlink_to(ROOT / ".venv")  # `make live` runs the project's own .venv
+    server = Server("make live", project, ["make", "--no-print-directory", "live"])
+    try:
+        first = wait_for(server.url, "Offer Alternatives", timeout=3600)
+        say(f"{size}x: make live served its first build after {first:.1f} s")
+        time.sleep(1)  # let the watcher settle
+        for rep in range(1, reps + 1):
+            served, _ = server.save_and_wait(rep)
+            runs.add(size, count, "ours", LIVE_ROW, served, None, None)
+            time.sleep(0.3)
+    finally:
+        server.stop()
 
 
 def bench_stock(size: int, count: int, rep: int, src: Path, tmp: Path, log: Path, runs: Runs, tex: str | None) -> None:
@@ -290,9 +320,11 @@ def table(rows: list[dict]) -> str:
         if "absent" in r:
             lines.append(f"{r['size']:>4}x {r['chapters']:>8}  {r['who']:5}  {r['build']:30} absent: {r['absent']}")
             continue
+        cpu = "-" if r["cpu_median"] is None else f"{r['cpu_median']:.2f}"
+        peak = "-" if r["peak_mib"] is None else r["peak_mib"]
         lines.append(
             f"{r['size']:>4}x {r['chapters']:>8}  {r['who']:5}  {r['build']:30} {r['median']:>9.2f} "
-            f"{r['min']:>7.2f} {r['max']:>7.2f} {r['ms_per_chapter']:>10.1f} {r['cpu_median']:>7.2f} {r['peak_mib']:>8}"
+            f"{r['min']:>7.2f} {r['max']:>7.2f} {r['ms_per_chapter']:>10.1f} {cpu:>7} {peak:>8}"
         )
     return "\n".join(lines)
 

@@ -19,6 +19,7 @@ EXPECTED = [
     ("ours", "epub alone"),
     ("ours", "pdf alone"),
     ("ours", "html alone"),
+    ("ours", "html after edit, make live"),
     ("stock", "full: html+epub+latexpdf" if TEX else "full: html+epub"),
     ("stock", "html after 1-paragraph edit"),
     ("stock", "html alone"),
