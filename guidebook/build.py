@@ -50,7 +50,7 @@ def sphinx_build(builder: str, out: Path, overrides: list[str], quiet: bool = Tr
     shutil.rmtree(staging, ignore_errors=True)
     if builder == "html":
         ebooks = [path for fmt, path in outputs(out, book_slug()).items() if fmt != "html"]
-        inputs = website_inputs(ROOT, ebooks, overrides)
+        inputs = website_inputs(ROOT, SOURCE_DIR, ebooks, overrides)
         seed_website(out, staging, inputs)
     args = ["-b", builder, "-c", str(ROOT), "-d", str(out / "doctrees"), *STRICT]
     if quiet:

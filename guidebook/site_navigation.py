@@ -34,13 +34,8 @@ def unmarked_navigation(app: Sphinx) -> str | None:
     make it again (at 1,100 chapters that took half a second).
     """
     if not hasattr(app.builder, CACHE):
-        cache = Path(app.doctreedir, NAVIGATION_FILE)
-        key = contents_key(app)
-        try:
-            remembered = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            remembered = {}
-        if isinstance(remembered, dict) and remembered.get("key") == key and "navigation" in remembered:
+        remembered = remembered_navigation(app)
+        if remembered.get("key") == contents_key(app) and "navigation" in remembered:
             navigation = remembered["navigation"]
         else:
             from furo.navigation import get_navigation_tree
@@ -48,9 +43,20 @@ def unmarked_navigation(app: Sphinx) -> str | None:
             toctree = app.builder._get_local_toctree(app.config.root_doc, **FURO_TOCTREE_ARGS)
             flat = "toctree-l2" not in toctree and "current" not in toctree
             navigation = get_navigation_tree(toctree) if flat else None
-            cache.write_text(json.dumps({"key": key, "navigation": navigation}), encoding="utf-8")
+            Path(app.doctreedir, NAVIGATION_FILE).write_text(
+                json.dumps({"key": contents_key(app), "navigation": navigation}), encoding="utf-8"
+            )
         setattr(app.builder, CACHE, navigation)
     return getattr(app.builder, CACHE)
+
+
+def remembered_navigation(app: Sphinx) -> dict:
+    """The navigation the last website build made, with its contents_key; {} if there is none."""
+    try:
+        remembered = json.loads(Path(app.doctreedir, NAVIGATION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return remembered if isinstance(remembered, dict) else {}
 
 
 def contents_key(app: Sphinx) -> str:
@@ -82,13 +88,7 @@ def rewrite_every_page_if_contents_changed(app: Sphinx, env) -> list[str]:
     Sphinx itself would write only the chapters it read again and the pages
     that list them, leaving the old title in every other page's sidebar.
     """
-    if app.builder.name != "html":
-        return []
-    try:
-        remembered = json.loads(Path(app.doctreedir, NAVIGATION_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        remembered = {}
-    if isinstance(remembered, dict) and remembered.get("key") == contents_key(app):
+    if app.builder.name != "html" or remembered_navigation(app).get("key") == contents_key(app):
         return []
     return sorted(env.found_docs)
 

@@ -28,19 +28,23 @@ def website_stamp(out: Path) -> Path:
     return out / "doctrees" / "website-inputs.txt"
 
 
-def website_inputs(root: Path, ebooks: list[Path], overrides: list[str]) -> str:
+def website_inputs(root: Path, source_dir: Path, ebooks: list[Path], overrides: list[str]) -> str:
     """What every page of the website shows besides its own chapter, bar the navigation.
 
     Each page carries the look from conf.py and the guide's extensions and
-    themes, and the ebooks' sizes. The navigation (every chapter's title, in
-    the home page's order) is checked once the chapters are read: see
-    guidebook/site_navigation.py, which then has every page written again.
+    themes, and the ebooks' sizes. The names of the source files count too:
+    Sphinx never deletes a page, so a website whose chapter was removed or
+    renamed starts from an empty folder. The navigation (every chapter's
+    title, in the home page's order) is checked once the chapters are read:
+    see guidebook/site_navigation.py, which then has every page written again.
     """
     digest = hashlib.sha256()
     for path in [root / "conf.py", root / "requirements.txt", *sorted((root / "guidebook").rglob("*"))]:
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.name.encode() + path.read_bytes())
     digest.update(repr(overrides).encode())
+    for folder, _, files in sorted(os.walk(source_dir)):
+        digest.update(repr((os.path.relpath(folder, source_dir), sorted(files))).encode())
     for ebook in ebooks:
         digest.update(repr(ebook.stat().st_size if ebook.exists() else None).encode())
     return digest.hexdigest()

@@ -70,3 +70,22 @@ def test_a_new_chapter_title_reaches_every_page(tmp_path):
         assert old_title not in sidebar(page), page.name
     neighbour = (out / "html" / "04-offer-alternatives.html").read_text(encoding="utf-8")
     assert re.search(r'class="prev-page".*?Say It Kindly', neighbour, re.DOTALL)
+
+
+def test_a_renamed_chapter_leaves_no_page_behind(tmp_path):
+    """Sphinx never deletes a page: the rebuild must not carry the old address over from the last site."""
+    book = copy_book(tmp_path / "book")
+    out = book / "_build"
+    placeholder_ebooks(out, SLUG)
+    assert build(book, "html").returncode == 0
+    assert (out / "html" / "07-respect-their-decision.html").exists()
+    (book / "docs" / "07-respect-their-decision.md").rename(book / "docs" / "07-respect-their-choice.md")
+    index = book / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("\n07-respect-their-decision\n", "\n07-respect-their-choice\n"),
+                     encoding="utf-8")
+
+    rebuilt = build(book, "html")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert (out / "html" / "07-respect-their-choice.html").exists()
+    assert not (out / "html" / "07-respect-their-decision.html").exists()
+    assert "07-respect-their-decision" not in (out / "html" / "sitemap.xml").read_text(encoding="utf-8")
