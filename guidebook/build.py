@@ -230,5 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def leave(status: int) -> None:
+    """End the process without tearing it down.
+
+    Every file the build writes is closed by then. At a thousand chapters
+    Python spent a quarter of a second freeing, one by one, objects that the
+    operating system takes back at once.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())
