@@ -89,7 +89,7 @@ system-packages: ## Install the system packages for the build and the tests (Deb
 .PHONY: bench
 BENCH_ARGS ?=
 
-bench: venv ## Time the build at 1x, 10x, 100x the guide beside stock Sphinx (about 25 min)
+bench: venv ## Time the build at 1x, 10x, 100x the guide beside stock Sphinx (about 15 min)
 	$(BIN)/python benchmarks/bench.py --json $(OUT)/bench.json $(BENCH_ARGS)
 
 clean: ## Remove the built outputs
