@@ -60,10 +60,16 @@ def cover_html(book: dict) -> str:
     )
 
 
+def design_inputs() -> list[Path]:
+    """Every file the cover is drawn from: this code, the template, its stylesheets, pictures and fonts."""
+    pictures = sorted((PDF_THEME / "static").glob("*.svg"))
+    return [Path(__file__), PDF_THEME / TEMPLATE, *stylesheets(), *pictures, *sorted(FONTS.glob("*.woff2"))]
+
+
 def design_hash(book: dict) -> str:
     """Changes whenever anything that shows on the cover changes."""
     digest = hashlib.sha256()
-    for path in [Path(__file__), PDF_THEME / TEMPLATE, *stylesheets(), *sorted(FONTS.glob("*.woff2"))]:
+    for path in design_inputs():
         digest.update(path.read_bytes())
     digest.update(json.dumps(book, sort_keys=True).encode())
     return digest.hexdigest()

@@ -13,6 +13,7 @@ import pytest
 import tinycss2
 from bs4 import BeautifulSoup
 from lxml import etree
+from PIL import Image
 
 from conftest import BOOK, ROOT, SLUG, run_build
 from guidebook import cover, epub_fixes
@@ -166,7 +167,6 @@ def test_the_package_declares_its_accessibility(opf, package):
 
 
 def test_the_cover_is_a_large_raster_image_with_a_cover_page(opf, package, book):
-    from PIL import Image
 
     covers = [item for item in manifest(opf).values() if "cover-image" in item.get("properties", "").split()]
     assert len(covers) == 1 and covers[0]["media-type"] in {"image/png", "image/jpeg"}
@@ -198,6 +198,18 @@ def test_the_cover_is_drawn_again_only_when_its_design_changes(tmp_path):
     before = png.read_bytes()
     cover.cover_image(tmp_path, {**book, "subtitle": "Another subtitle"})
     assert png.read_bytes() != before
+
+
+def test_the_cover_carries_the_brand_mark(book):
+    """The mark's arrow (#f4a36c, guidebook/themes/pdf/static/cover-mark.svg) shows above the brand name."""
+    with Image.open(book.html / "_static" / "cover.png") as image:
+        top = image.convert("RGB").crop((0, 0, image.width, image.height // 4))
+        arrow = sum(
+            count for count, (r, g, b) in top.getcolors(maxcolors=1 << 20)
+            if abs(r - 244) < 12 and abs(g - 163) < 12 and abs(b - 108) < 12
+        )
+    assert arrow > 500, arrow
+    assert "cover-mark.svg" in {path.name for path in cover.design_inputs()}
 
 
 def test_a_new_output_folder_takes_the_cover_from_the_users_cache(tmp_path, monkeypatch):
