@@ -50,16 +50,14 @@ def website_inputs(root: Path, source_dir: Path, ebooks: list[Path], overrides: 
     return digest.hexdigest()
 
 
-def seed_website(out: Path, staging: Path, inputs: str) -> bool:
+def seed_website(out: Path, staging: Path, inputs: str) -> None:
     """Fill the staging folder from the last good website if every page's shared parts are unchanged.
 
-    Anything else starts from an empty folder. Returns whether it was seeded.
+    Anything else starts from an empty folder.
     """
     stamp, site = website_stamp(out), out / "html"
-    if not (site.is_dir() and stamp.exists() and stamp.read_text() == inputs):
-        return False
-    shutil.copytree(site, staging, symlinks=True, copy_function=link_or_copy)
-    return True
+    if site.is_dir() and stamp.exists() and stamp.read_text() == inputs:
+        shutil.copytree(site, staging, symlinks=True, copy_function=link_or_copy)
 
 
 def link_or_copy(source: str, target: str) -> None:
@@ -74,7 +72,7 @@ def link_or_copy(source: str, target: str) -> None:
 
 def unlink_page_before_writing(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Give the page a file of its own: Sphinx would otherwise write into the published page's."""
-    if app.builder.format != "html" or not hasattr(app.builder, "get_output_path"):
+    if app.builder.name != "html":  # the only build seeded from the last one
         return
     page = app.builder.get_output_path(pagename)
     if page.name.endswith(PAGE_SUFFIX):
