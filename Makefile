@@ -5,7 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := _build
-BUILD  := $(BIN)/python -m guidebook.build --out $(OUT)
+# Each format is `sphinx-build -b FORMAT`, staged so that a failed build keeps the
+# last good output (guidebook/tools/build.py says how).
+BUILD  := $(BIN)/python -m guidebook.tools.build --out $(OUT)
+SPHINXOPTS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := all
@@ -54,21 +57,19 @@ test: venv node_modules/.installed ## Run every test (builds each format once, i
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Writing the guide (EDITING.md). The live preview (sphinx-autobuild, see
-# guidebook/live.py) builds only the website, into _build/live: the ebooks are
-# not rebuilt live, and _build/html stays as it was.
+# guidebook/tools/live.py) builds only the website, into _build/live: the ebooks
+# are not rebuilt live, and _build/html stays as it was.
 .PHONY: live chapter import spell
 LIVE_PORT ?= 8000
 
 live: venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
-	@$(BIN)/python -m guidebook.live docs $(OUT)/live -c . -d $(OUT)/.live-doctrees -n --keep-going -q \
-	  -D guide_require_ebooks=0 -D guide_ebook_dir=$(OUT) \
-	  --host 127.0.0.1 --port $(LIVE_PORT) --watch guidebook --watch conf.py
+	@$(BIN)/python -m guidebook.tools.live --port $(LIVE_PORT) --out $(OUT)
 
 chapter: venv ## Start a chapter: make chapter TITLE="Step 7: Keep Going" [AFTER=08-conclusion]
-	@$(BIN)/python -m guidebook.new_chapter "$$TITLE" $(if $(AFTER),--after "$(AFTER)")
+	@$(BIN)/python -m guidebook.tools.new_chapter "$$TITLE" $(if $(AFTER),--after "$(AFTER)")
 
 import: venv ## Make a chapter draft of a blog export: make import POST=path/to/export.txt
-	@$(BIN)/python -m guidebook.importer "$$POST" $(if $(AFTER),--after "$(AFTER)") $(if $(filter no,$(STEPS)),--no-steps)
+	@$(BIN)/python -m guidebook.tools.importer "$$POST" $(if $(AFTER),--after "$(AFTER)") $(if $(filter no,$(STEPS)),--no-steps)
 
 spell: venv ## Check the spelling of the chapters and every other file (codespell)
 	@$(BIN)/codespell && $(BIN)/codespell --builtin en-GB_to_en-US docs/*.md && echo "Spelling: no mistakes found." || \
@@ -77,11 +78,11 @@ spell: venv ## Check the spelling of the chapters and every other file (codespel
 .PHONY: dist readthedocs system-packages
 
 dist: venv ## Build, then write the release (site zip, PDF, EPUB, SHA-256 sums) into _build/dist
-	@$(BIN)/python -m guidebook.dist --out $(OUT)
+	@$(BIN)/python -m guidebook.tools.dist --out $(OUT)
 
 readthedocs: venv ## Build, then copy the outputs where Read the Docs publishes them
 	@test -n "$$READTHEDOCS_OUTPUT" || { echo "READTHEDOCS_OUTPUT is not set: Read the Docs sets it in its build."; exit 1; }
-	@$(BIN)/python -m guidebook.dist --out $(OUT) --readthedocs "$$READTHEDOCS_OUTPUT"
+	@$(BIN)/python -m guidebook.tools.dist --out $(OUT) --readthedocs "$$READTHEDOCS_OUTPUT"
 
 system-packages: ## Install the system packages for the build and the tests (Debian, Ubuntu)
 	@bash .ci/run --install-only
@@ -91,6 +92,13 @@ BENCH_ARGS ?=
 
 bench: venv ## Time the build at 1x, 10x, 100x the guide beside stock Sphinx (about 15 min)
 	$(BIN)/python benchmarks/bench.py --json $(OUT)/bench.json $(BENCH_ARGS)
+
+# Sphinx's other builders, run as any Sphinx project runs them (`make singlehtml`,
+# `make text`…): straight into _build/<builder>, with no staging.
+SPHINX_BUILDERS := dirhtml singlehtml text xml pseudoxml dummy
+.PHONY: $(SPHINX_BUILDERS)
+$(SPHINX_BUILDERS): venv
+	$(BIN)/sphinx-build -M $@ docs $(OUT) -c . -W --keep-going -n $(SPHINXOPTS)
 
 clean: ## Remove the built outputs
 	rm -rf $(OUT)

@@ -53,24 +53,7 @@ source_suffix = {".md": "markdown"}
 extensions = [
     "myst_parser",
     "sphinx_design",
-    "guidebook.settings",
-    "guidebook.safety",
-    "guidebook.friendly_errors",
-    "guidebook.calls_to_action",
-    "guidebook.workbook",
-    "guidebook.ebook_tabs",
-    "guidebook.pdf_builder",
-    "guidebook.cover",
-    "guidebook.epub_fixes",
-    "guidebook.site_pages",
-    "guidebook.site_navigation",
-    "guidebook.site_files",
-    "guidebook.site_assets",
-    "guidebook.site_cleanup",
-    "guidebook.website_seed",
-    "guidebook.template_cache",
-    "guidebook.linkcheck_offline",
-    "guidebook.linkcheck_report",
+    "guidebook",  # the guide's own extension: see guidebook/__init__.py
 ]
 
 nitpicky = True
@@ -82,12 +65,12 @@ myst_heading_anchors = 3
 myst_title_to_header = False
 
 # -- Safety: chapters cannot insert raw HTML or read other files ------------------
-# guidebook.safety turns off docutils' raw_enabled and file_insertion_enabled (Sphinx
+# guidebook.authoring.safety turns off docutils' raw_enabled and file_insertion_enabled (Sphinx
 # has no setting for them) and refuses HTML typed into a chapter. MyST's HTML
 # extensions (html_image, html_admonition) stay out of myst_enable_extensions.
 
 # -- HTML (the website) --------------------------------------------------------------
-# furo with the guide's head tags, sidebar and footer (guidebook/themes/site).
+# furo with the guide's head tags, sidebar and footer (guidebook/website/theme).
 html_theme = "guidebook-site"
 html_title = book_title
 html_short_title = book_title
@@ -107,7 +90,7 @@ html_theme_options = {
 
 # -- EPUB --------------------------------------------------------------------------
 # Sphinx's epub3 builder, made valid (epubcheck) and accessible (DAISY Ace) by
-# guidebook.epub_fixes; the package metadata come from the book settings above.
+# guidebook.epub; the package metadata come from the book settings above.
 epub_theme = "guidebook-epub"
 epub_basename = book_slug
 epub_title = book_title
@@ -121,7 +104,7 @@ epub_scheme = "uuid"
 epub_uid = "BookId"
 epub_show_urls = "no"
 epub_css_files = ["brand.css", "ebook.css"]
-# The cover image is drawn from the PDF's cover design by guidebook.cover.
+# The cover image is drawn from the PDF's cover design by guidebook.pdf.cover.
 epub_cover = ("_static/cover.png", "epub-cover.html")
 # The nav and toc.ncx list every chapter, though the home page's toctree is hidden.
 epub_tocscope = "includehidden"
@@ -143,7 +126,7 @@ linkcheck_anchors = True  # a link to page#part fails if the part is gone
 linkcheck_anchors_ignore_for_url = []  # none: every anchor is checked
 linkcheck_ignore = [
     # The download buttons point at the ebooks the website build copies in beside the
-    # pages; guidebook.links checks them in the built site (tests/test_links.py).
+    # pages; guidebook.linkcheck.internal checks them in the built site (tests/test_links.py).
     r"^downloads/",
 ]
 # Any redirect not allowed here fails the check: a removed post often redirects to

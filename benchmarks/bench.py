@@ -7,7 +7,7 @@ chapters copied N times, each copy with its own labels, titles and
 cross-references, listed in the home page's one toctree. Then it times, each
 run in a fresh process:
 
-- ours: the full build as ``make`` does it (``python -m guidebook.build all``),
+- ours: the full build as ``make`` does it (``python -m guidebook.tools.build all``),
   each format alone (cold), and the HTML rebuild after editing one paragraph
   (``make html``, a new process); then, as the author works, ``make live``: from
   saving a paragraph to a chapter to the rebuilt page being served (its
@@ -42,7 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from guidebook.project_copy import copy_project  # noqa: E402
+from project_copy import copy_project  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -195,7 +195,7 @@ def run(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float, int]:
 
 
 def ours(project: Path, out: Path, *formats: str) -> list[str]:
-    return [PYTHON, "-m", "guidebook.build", *formats, "--out", str(out)]
+    return [PYTHON, "-m", "guidebook.tools.build", *formats, "--out", str(out)]
 
 
 def stock(project: Path, out: Path, builder: str) -> list[str]:

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guidebook.build import build  # noqa: E402
-from guidebook.site_server import SiteServer  # noqa: E402
+from guidebook.tools.build import build  # noqa: E402
+from guidebook.tools.site_server import SiteServer  # noqa: E402
 
 LIGHTHOUSE = Path(__file__).parent / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"

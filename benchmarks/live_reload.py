@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from guidebook.project_copy import copy_project  # noqa: E402
+from project_copy import copy_project  # noqa: E402
 
 CHAPTER = "04-offer-alternatives"
 POLL = 0.01  # seconds between two requests for the page
@@ -67,10 +67,10 @@ def wait_for(url: str, text: str, timeout: float) -> float:
 
 
 def live_arguments(book: Path) -> list[str]:
-    """The arguments `make live` gives guidebook.live, for plain sphinx-autobuild."""
+    """The arguments `make live` gives guidebook.tools.live, for plain sphinx-autobuild."""
     command = subprocess.run(["make", "-n", "--no-print-directory", "live"], cwd=book,
                              capture_output=True, text=True, check=True).stdout
-    return command.split("guidebook.live", 1)[1].split("--port")[0].replace("\\\n", " ").split()
+    return command.split("guidebook.tools.live", 1)[1].split("--port")[0].replace("\\\n", " ").split()
 
 
 class Server:
@@ -131,7 +131,7 @@ def rebuild_cpu(book: Path, runs: int) -> float:
 
 WARM_REBUILDS = """
 import os, statistics, sys
-from guidebook.live import warm_up
+from guidebook.tools.live import warm_up
 from sphinx.cmd.build import build_main
 warm_up()
 args, chapter, runs = sys.argv[1:-2], sys.argv[-2], int(sys.argv[-1])

@@ -1,1 +1,31 @@
-"""The guide's own Sphinx extensions, one module per job."""
+"""The guide's Sphinx extension: ``extensions = [..., "guidebook"]`` in conf.py.
+
+One sub-package per concern, each a Sphinx extension of its own:
+
+- ``settings``: the book settings (``book_*``) and the website/ebook tags;
+- ``authoring``: what keeps the author safe and tells him what to fix;
+- ``markup``: the guide's own Markdown blocks and roles;
+- ``website``, ``epub``, ``pdf``: one per output;
+- ``linkcheck``: the offline stand-in and the link report.
+
+``tools`` holds the command-line tools (build, live preview, new chapter,
+import, rename, release); they are not part of the Sphinx extension.
+"""
+
+from sphinx.application import Sphinx
+
+EXTENSIONS = (
+    "guidebook.settings",
+    "guidebook.authoring",
+    "guidebook.markup",
+    "guidebook.website",
+    "guidebook.epub",
+    "guidebook.pdf",
+    "guidebook.linkcheck",
+)
+
+
+def setup(app: Sphinx) -> dict:
+    for name in EXTENSIONS:
+        app.setup_extension(name)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 # the copy itself is the project's own, shared with the benchmarks
-from guidebook.project_copy import ROOT, copy_project as copy_book  # noqa: F401 (the tests import both from here)
+from project_copy import ROOT, copy_project as copy_book  # noqa: F401 (the tests import both from here)
 
 
 def placeholder_ebooks(out: Path, slug: str) -> None:
@@ -23,7 +23,7 @@ def build(book: Path, *targets: str, out: Path | None = None) -> subprocess.Comp
     out = out or book / "_build"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     return subprocess.run(
-        [sys.executable, "-m", "guidebook.build", *targets, "--out", str(out)],
+        [sys.executable, "-m", "guidebook.tools.build", *targets, "--out", str(out)],
         cwd=book, env=env, capture_output=True, text=True,
     )
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 # Sphinx colours its messages when CI=true; the tests read them as plain text.
 os.environ["NO_COLOR"] = "1"
 
-from guidebook.build import book_slug  # noqa: E402
+from guidebook.tools.build import book_slug  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
 
 SLUG = book_slug()
@@ -46,7 +46,7 @@ class Build:
 def run_build(out: Path, *args: str, epoch: str = "1767225600") -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     return subprocess.run(
-        [sys.executable, "-m", "guidebook.build", *args, "--out", str(out)],
+        [sys.executable, "-m", "guidebook.tools.build", *args, "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BOOK
-from guidebook.site_server import SiteServer, site_path
+from guidebook.tools.site_server import SiteServer, site_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

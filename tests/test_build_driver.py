@@ -1,4 +1,4 @@
-"""How `python -m guidebook.build` reuses work: one read, the website rebuilt page by page.
+"""How `python -m guidebook.tools.build` reuses work: one read, the website rebuilt page by page.
 
 A copy of the book, with placeholder ebooks, so that only the website is built.
 """

@@ -25,7 +25,7 @@ def test_every_make_target_named_in_the_guide_exists():
 
 def test_patterns_pasted_into_a_chapter_build_without_a_warning(tmp_path):
     book = copy_book(tmp_path / "book")
-    made = subprocess.run([sys.executable, "-m", "guidebook.new_chapter", "Patterns"],
+    made = subprocess.run([sys.executable, "-m", "guidebook.tools.new_chapter", "Patterns"],
                           cwd=book, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     chapter = next((book / "docs").glob("*-patterns.md"))

@@ -16,7 +16,8 @@ from lxml import etree
 from PIL import Image
 
 from conftest import BOOK, ROOT, SLUG, run_build
-from guidebook import cover, epub_fixes
+from guidebook.epub import builder as epub_fixes
+from guidebook.pdf import cover
 from post import normalise
 
 EPOCH = "1767225600"  # the session build's SOURCE_DATE_EPOCH: 2026-01-01T00:00:00Z

@@ -10,13 +10,13 @@ from book_copy import build, copy_book
 from conftest import page_text
 from post import CHROME, EXPORT, fragments, normalise
 
-from guidebook.importer import parse, read_export
+from guidebook.tools.importer import parse, read_export
 
 NAME = "12-what-should-i-do-if-my-partner-refuses-therapy-or-coaching"
 
 
 def run_import(book: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "guidebook.importer", *args],
+    return subprocess.run([sys.executable, "-m", "guidebook.tools.importer", *args],
                           cwd=book, capture_output=True, text=True)
 
 

@@ -1,7 +1,7 @@
 """External links: Sphinx's linkcheck, run offline against a local stand-in server.
 
 The whole book is checked with every external host answered by a server on
-127.0.0.1 (guidebook.linkcheck_offline rewrites each URL to it), which proves
+127.0.0.1 (guidebook.linkcheck.stand_in rewrites each URL to it), which proves
 every external link is requested and works. A small fixture book
 (tests/linkbook) then proves the check fails, naming file and line, for a 404,
 a missing anchor, a refused connection, a redirect the policy does not allow
@@ -24,9 +24,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BOOK, ROOT
-from guidebook import links
-from guidebook.linkcheck_offline import from_stand_in, to_stand_in, widen
-from guidebook.linkcheck_report import no_network, report, short_reason
+from guidebook.linkcheck import internal as links
+from guidebook.linkcheck.stand_in import from_stand_in, to_stand_in, widen
+from guidebook.linkcheck.report import no_network, report, short_reason
 
 LINKBOOK = Path(__file__).parent / "linkbook"
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")
@@ -166,7 +166,7 @@ def checked(tmp_path_factory, book_links) -> Checked:
     out = tmp_path_factory.mktemp("linkcheck")
     with serve(routes) as stand_in:
         run = subprocess.run(
-            [sys.executable, "-m", "guidebook.build", "linkcheck", "--out", str(out),
+            [sys.executable, "-m", "guidebook.tools.build", "linkcheck", "--out", str(out),
              "-D", f"linkcheck_stand_in={stand_in.url}"],
             cwd=ROOT, env=clean_env(), capture_output=True, text=True,
         )
@@ -201,7 +201,7 @@ def test_the_report_names_file_line_url_and_status(checked, book_links):
     assert {line.split("  ")[1] for line in lines} == book_links
     for line in lines:
         assert re.fullmatch(r"docs/[\w./-]+\.md:[1-9]\d*  https://\S+  ok", line), line
-    # the download buttons are named at their directive's line, left to guidebook.links
+    # the download buttons are named at their directive's line, left to guidebook.linkcheck.internal
     index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").splitlines()
     (button_line,) = [n for n, line in enumerate(index, start=1) if line.startswith(":::{download-buttons}")]
     assert f"docs/index.md:{button_line}  downloads/" in text
@@ -222,7 +222,7 @@ def test_without_a_network_linkcheck_says_so_without_a_traceback(checked):
     """A proxy that refuses every connection stands for a machine with no way out."""
     no_way_out = "http://127.0.0.1:9"
     run = subprocess.run(
-        [sys.executable, "-m", "guidebook.build", "linkcheck", "--out", str(checked.out)],
+        [sys.executable, "-m", "guidebook.tools.build", "linkcheck", "--out", str(checked.out)],
         cwd=ROOT, env=clean_env(HTTP_PROXY=no_way_out, HTTPS_PROXY=no_way_out), capture_output=True, text=True,
     )
     assert run.returncode != 0

@@ -1,4 +1,4 @@
-"""Every internal link works in the website, the EPUB and the PDF (guidebook.links).
+"""Every internal link works in the website, the EPUB and the PDF (guidebook.linkcheck.internal).
 
 The checks run on the session's build, then on copies of it with one link
 broken each, which they must catch, and on small hand-made broken inputs.
@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from conftest import BOOK, ROOT
-from guidebook import links
+from guidebook.linkcheck import internal as links
 
 def check_site(root: Path) -> list[str]:
     return links.check_html(root, BOOK["book_site_url"])

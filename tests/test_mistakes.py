@@ -14,7 +14,7 @@ import pytest
 from book_copy import build, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
 
-from guidebook.friendly_errors import fence_problems
+from guidebook.authoring.messages import fence_problems
 
 CHAPTER = "docs/04-offer-alternatives.md"
 

@@ -9,14 +9,14 @@ import pytest
 from book_copy import build, copy_book, placeholder_ebooks
 from conftest import SLUG
 
-from guidebook.new_chapter import slugify
+from guidebook.tools.new_chapter import slugify
 
 TITLE = "Step 7: Don’t Give Up, Together!"
 NAME = "12-step-7-dont-give-up-together"
 
 
 def new_chapter(book: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "guidebook.new_chapter", *args],
+    return subprocess.run([sys.executable, "-m", "guidebook.tools.new_chapter", *args],
                           cwd=book, capture_output=True, text=True)
 
 

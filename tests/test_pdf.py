@@ -258,7 +258,7 @@ def test_running_header_shows_the_book_or_the_chapter_except_on_opening_pages(pd
 
 
 def test_page_size_is_the_book_setting(pdf):
-    from guidebook.pdf_builder import page_width_mm
+    from guidebook.pdf.builder import page_width_mm
 
     width = page_width_mm(BOOK["book_page_size"])
     for page in pdf.pages:
@@ -267,7 +267,7 @@ def test_page_size_is_the_book_setting(pdf):
 
 
 def test_page_width_reads_css_page_sizes_and_rejects_others():
-    from guidebook.pdf_builder import page_width_mm
+    from guidebook.pdf.builder import page_width_mm
 
     assert round(page_width_mm("letter"), 1) == 215.9
     assert round(page_width_mm("A5")) == 148
@@ -359,7 +359,7 @@ def test_no_card_or_callout_is_split_across_pages(source, pages):
 def test_dropdowns_print_open():
     from weasyprint import HTML
 
-    css = ROOT / "guidebook" / "themes" / "pdf" / "static" / "book.css"
+    css = ROOT / "guidebook" / "pdf" / "theme" / "static" / "book.css"
     html = (
         f'<link rel="stylesheet" href="{css.as_uri()}">'
         '<details class="sd-dropdown sd-card"><summary class="sd-summary-title">Question</summary>'
@@ -403,7 +403,7 @@ def test_chapters_may_share_a_section_title(tmp_path):
     """Two chapters with the same section title print, each section keeps an anchor, and links land."""
     from book_copy import build, copy_book
 
-    from guidebook.links import check_pdf
+    from guidebook.linkcheck.internal import check_pdf
 
     book_dir = copy_book(tmp_path / "book")
     for chapter, extra in [

@@ -14,7 +14,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import BOOK, ROOT, SLUG
 
-from guidebook import dist
+from guidebook.tools import dist
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 # The only actions the workflows may use: GitHub's own (actions/…), each at a major version.
@@ -221,7 +221,7 @@ def test_dist_command_builds_and_names_the_release_by_the_edition(book, tmp_path
     out = tmp_path / "out"
     shutil.copytree(book.out, out)  # builds again only what changes with the edition
     result = subprocess.run(
-        [sys.executable, "-m", "guidebook.dist", "--out", str(out), "-D", "book_edition=9.9"],
+        [sys.executable, "-m", "guidebook.tools.dist", "--out", str(out), "-D", "book_edition=9.9"],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -19,7 +19,7 @@ import pytest
 from book_copy import build, copy_book, hashes
 from conftest import ROOT, SLUG
 
-from guidebook.build import source_date_epoch
+from guidebook.tools.build import source_date_epoch
 
 
 def zip_differences(first: Path, second: Path) -> list[str]:

@@ -16,9 +16,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import BOOK, ROOT
-from guidebook.site_assets import bundle_stylesheets, prune_css
-from guidebook.site_pages import png_size, reading_minutes
-from guidebook.site_server import SiteServer, site_path
+from guidebook.website.assets import bundle_stylesheets, prune_css
+from guidebook.website.pages import png_size, reading_minutes
+from guidebook.tools.site_server import SiteServer, site_path
 
 SITE_URL = BOOK["book_site_url"]
 DOCS = ROOT / "docs"

@@ -2,7 +2,7 @@
 
 import os
 
-from guidebook.site_assets import prune_css, pruned_css, used_classes
+from guidebook.website.assets import prune_css, pruned_css, used_classes
 
 
 def write_page(path, classes: str, mtime_ns: int):

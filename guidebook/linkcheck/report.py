@@ -10,7 +10,7 @@ Sphinx's ``output.json`` and writes ``report.txt``::
 It ends with one verdict line. When no external link could be reached at all
 for lack of a network, it says so instead of listing every failure as broken.
 
-``python -m guidebook.linkcheck_report _build/linkcheck`` prints the report again.
+``python -m guidebook.linkcheck.report _build/linkcheck`` prints the report again.
 """
 
 import json
@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.linkcheck import HyperlinkCollector
 from sphinx.util.nodes import get_node_line
 
-from guidebook.linkcheck_offline import from_stand_in
+from guidebook.linkcheck.stand_in import from_stand_in
 
 LINKS_FILE = "links.json"
 REPORT_FILE = "report.txt"
@@ -121,7 +121,7 @@ def report(folder: Path) -> Report:
     for place in data["links"]:
         result = results.get(place["uri"])
         if result is None or result["status"] == "unchecked":
-            continue  # links inside the book, checked in the built outputs by guidebook.links
+            continue  # links inside the book, checked in the built outputs by guidebook.linkcheck.internal
         lines.append(f"{place['filename']}:{place['lineno']}  {place['uri']}  {status_text(result, stand_in)}")
     external = [r for r in results.values() if r["uri"].startswith(("http:", "https:"))]
     checked = [r for r in results.values() if r["status"] != "unchecked"]
@@ -148,7 +148,7 @@ def report(folder: Path) -> Report:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("guidebook.linkcheck_offline")
+    app.setup_extension("guidebook.linkcheck.stand_in")
     app.add_post_transform(RecordLinkPlaces)
     app.connect("builder-inited", remember_root)
     app.connect("build-finished", write_places)

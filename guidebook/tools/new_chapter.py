@@ -1,4 +1,4 @@
-"""Start a new chapter: ``python -m guidebook.new_chapter "The chapter's title"`` (``make chapter``).
+"""Start a new chapter: ``python -m guidebook.tools.new_chapter "The chapter's title"`` (``make chapter``).
 
 Writes ``docs/NN-slug.md`` from a template and lists it in the table of
 contents in ``docs/index.md``: after the last chapter, before the back matter
@@ -16,7 +16,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 INDEX = "index.md"
 # The chapters that close the book, by their names without the number.

@@ -143,7 +143,7 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
         found = fence_problems(lines)
         problem = front_matter_problem(lines) if CHAPTER_NAME.match(docname) else None
     except Exception as error:  # a flaw in a check must not stop the build; the tests cover them
-        logger.debug("guidebook.friendly_errors could not check %s: %r", docname, error)
+        logger.debug("guidebook.authoring.messages could not check %s: %r", docname, error)
         return
     if problem:
         found.append(problem)

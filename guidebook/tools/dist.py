@@ -1,6 +1,6 @@
-"""Package a release: ``python -m guidebook.dist [--out DIR] [-D name=value]``.
+"""Package a release: ``python -m guidebook.tools.dist [--out DIR] [-D name=value]``.
 
-Builds the book (as ``guidebook.build`` does, so ``-D book_edition=1.1`` works
+Builds the book (as ``guidebook.tools.build`` does, so ``-D book_edition=1.1`` works
 here too), then writes into ``DIR/dist``, each named ``<book_slug>-<book_edition>``:
 
 - ``….zip``: the website, in a folder of that name (the ebooks are inside it);
@@ -23,7 +23,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from guidebook.build import DEFAULT_OUT, BuildFailed, build, outputs, source_date_epoch
+from guidebook.tools.build import DEFAULT_OUT, BuildFailed, build, outputs, source_date_epoch
 from guidebook.settings import book_settings as conf_book_settings
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -3,7 +3,7 @@
 What it changes, and why:
 
 - the package document, the navigation document and the NCX come from
-  ``themes/epub/package`` (Sphinx renders them from ``builder.template_dir``
+  ``epub/theme/package`` (Sphinx renders them from ``builder.template_dir``
   and ignores ``templates_path``). They add the title refinement, subjects,
   source and the accessibility metadata (EPUB Accessibility 1.1), all from
   the book settings; the NCX's uid is the package identifier (NCX-001); the
@@ -35,11 +35,11 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
-from guidebook.cover import book_context
+from guidebook.pdf.cover import book_context
 
 logger = logging.getLogger(__name__)
 
-THEME_DIR = Path(__file__).parent / "themes" / "epub"
+THEME_DIR = Path(__file__).parent / "theme"
 EXTRA_MEDIA_TYPES = {".woff2": "font/woff2"}
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 BRAND_CSS = "brand.css"

@@ -1,4 +1,4 @@
-"""Turn a blog export into a chapter draft: ``python -m guidebook.importer export.txt`` (``make import``).
+"""Turn a blog export into a chapter draft: ``python -m guidebook.tools.importer export.txt`` (``make import``).
 
 The export is the plain text the BreakBox Coaching blog gives (see
 ``tests/post-export.txt``): a few lines of page chrome, the title line, then
@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guidebook.new_chapter import DOCS, ChapterError, add_chapter, slugify
+from guidebook.tools.new_chapter import DOCS, ChapterError, add_chapter, slugify
 
 # The blog's page chrome, the same on every post of breakboxcoaching.com.
 CHROME = {

@@ -21,7 +21,7 @@ from guidebook.settings import BOOK_SETTINGS
 
 logger = logging.getLogger(__name__)
 
-THEME_DIR = Path(__file__).parent / "themes" / "pdf"
+THEME_DIR = Path(__file__).parent / "theme"
 # Pages at least this wide (US Letter, A4) have room for two cards side by side.
 TWO_COLUMN_PAGE_WIDTH_MM = 200
 
@@ -113,14 +113,12 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def write_pdf(self) -> None:
         from weasyprint import HTML
 
-        from guidebook.font_cache import url_fetcher
-
         source = Path(self.outdir, f"{self.config.root_doc}.html")
         target = Path(self.outdir, f"{self.config.pdf_basename}.pdf")
         partial = target.with_suffix(".pdf.part")
         logger.info("writing the PDF with WeasyPrint… ", nonl=True)
         with weasyprint_warnings_as_sphinx_warnings():
-            HTML(filename=source, url_fetcher=url_fetcher()).write_pdf(
+            HTML(filename=source).write_pdf(
                 partial,
                 pdf_variant="pdf/ua-1",
                 pdf_identifier=self.config.book_uuid.encode(),

@@ -1,4 +1,4 @@
-"""Serve a built website the way its host will: ``python -m guidebook.site_server [DIR]``.
+"""Serve a built website the way its host will: ``python -m guidebook.tools.site_server [DIR]``.
 
 The site is served under the path of ``book_site_url`` (``/guide/``, say), a
 missing address gets the site's 404 page with status 404 (as GitHub Pages and
@@ -97,7 +97,7 @@ def site_path(site_url: str) -> str:
 
 
 def main() -> None:
-    from guidebook.build import DEFAULT_OUT
+    from guidebook.tools.build import DEFAULT_OUT
     from guidebook.settings import book_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

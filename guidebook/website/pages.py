@@ -1,6 +1,6 @@
 """What each page of the website says about itself, and the site's 404 page.
 
-Every page gets, through the ``guidebook-site`` theme (themes/site, over furo):
+Every page gets, through the ``guidebook-site`` theme (website/theme, over furo):
 
 - a Content-Security-Policy that lets in only the site's own scripts, styles,
   fonts and images (the theme's one inline script is allowed by its hash);
@@ -25,9 +25,9 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from guidebook.calls_to_action import DOWNLOADS_DIR, ebook_files, human_size
+from guidebook.markup.calls_to_action import DOWNLOADS_DIR, ebook_files, human_size
 
-THEME_DIR = Path(__file__).parent / "themes" / "site"
+THEME_DIR = Path(__file__).parent / "theme"
 WEBSITE_BUILDERS = {"html", "dirhtml"}
 
 # furo's choice of light, dark or automatic colours, made before the page paints.
@@ -104,7 +104,7 @@ def png_size(path: Path) -> tuple[int, int] | None:
 
 
 def social_image_size(app: Sphinx) -> tuple[int, int] | None:
-    name = Path(SOCIAL_IMAGE).name  # the cover is added to html_static_path by guidebook.cover
+    name = Path(SOCIAL_IMAGE).name  # the cover is added to html_static_path by guidebook.pdf.cover
     for folder in app.config.html_static_path:
         path = Path(app.confdir, folder, name)
         if path.is_file():

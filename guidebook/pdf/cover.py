@@ -5,8 +5,9 @@ the PDF theme's layout links (``brand.css``, ``book.css``…). WeasyPrint prints
 page of the book's page size, and pypdfium2 turns that page into a PNG whose
 long side is ``LONG_SIDE`` pixels. The html and epub builds offer it as
 ``_static/cover.png`` (the EPUB's cover, the website's social card). It is kept
-beside the shared doctrees and in the user's cache (guidebook/user_cache.py),
-and drawn again only when the design, the fonts or the book settings change.
+beside the shared doctrees, with a hash of everything it is drawn from, and
+drawn again only when the design, the fonts or the book settings change:
+drawing it loads WeasyPrint, which would add a second to every website build.
 """
 
 import hashlib
@@ -19,12 +20,11 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.settings import BOOK_SETTINGS
-from guidebook.user_cache import cache_folder, keep
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF_THEME = Path(__file__).parent / "themes" / "pdf"
+ROOT = Path(__file__).resolve().parents[2]
+PDF_THEME = Path(__file__).parent / "theme"
 TEMPLATE = "cover.html"
 STATIC_DIRS = [PDF_THEME / "static", ROOT / "docs" / "_static"]  # where the PDF's _static/ comes from
 FONTS = ROOT / "docs" / "_static" / "fonts"
@@ -80,9 +80,7 @@ def draw_cover(book: dict, target: Path) -> int:
     import pypdfium2
     from weasyprint import HTML
 
-    from guidebook.font_cache import url_fetcher
-
-    cover = HTML(string=cover_html(book), base_url=str(ROOT), url_fetcher=url_fetcher())
+    cover = HTML(string=cover_html(book), base_url=str(ROOT))
     pdf = pypdfium2.PdfDocument(cover.write_pdf())
     page = pdf[0]
     scale = LONG_SIDE / max(page.get_size())
@@ -91,11 +89,7 @@ def draw_cover(book: dict, target: Path) -> int:
 
 
 def cover_image(folder: Path, book: dict) -> Path:
-    """``folder/static/cover.png``, drawn unless the one there, or the user's cache, has the same design.
-
-    Drawing takes a second (WeasyPrint is loaded for it), so a first build in
-    a new output folder takes the picture from the user's cache when it can.
-    """
+    """``folder/static/cover.png``, drawn unless the one there has the same design."""
     png = folder / "static" / "cover.png"
     stamp = folder / "cover.sha256"
     digest = design_hash(book)
@@ -103,23 +97,17 @@ def cover_image(folder: Path, book: dict) -> Path:
         return png
     png.parent.mkdir(parents=True, exist_ok=True)
     partial = png.with_name("cover.png.part")
-    cached = cache_folder("covers") / f"{digest}.png"
-    try:
-        partial.write_bytes(cached.read_bytes())
-    except OSError:
-        pages = draw_cover(book, partial)
-        if pages != 1:  # nothing is kept, so that every build says it until it is fixed
-            logger.warning(
-                "the cover design takes %d pages, so the cover image shows only the first: shorten "
-                "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
-                pages, (PDF_THEME / "static").relative_to(ROOT), type="guide", subtype="cover",
-            )
-            stamp.unlink(missing_ok=True)
-            partial.replace(png)
-            return png
-        keep(partial.read_bytes(), cached)
+    pages = draw_cover(book, partial)
     partial.replace(png)
-    stamp.write_text(digest)
+    if pages != 1:  # no stamp, so that every build says it until it is fixed
+        logger.warning(
+            "the cover design takes %d pages, so the cover image shows only the first: shorten "
+            "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
+            pages, (PDF_THEME / "static").relative_to(ROOT), type="guide", subtype="cover",
+        )
+        stamp.unlink(missing_ok=True)
+    else:
+        stamp.write_text(digest)
     return png
 
 

@@ -1,0 +1,10 @@
+"""The guide's own markup: booking and download buttons, workbook answer spaces, tabs in the ebooks."""
+
+from sphinx.application import Sphinx
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("guidebook.markup.calls_to_action")
+    app.setup_extension("guidebook.markup.workbook")
+    app.setup_extension("guidebook.markup.ebook_tabs")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,9 @@
+"""The PDF: the book as one page, printed by WeasyPrint as tagged PDF/UA-1, and its cover."""
+
+from sphinx.application import Sphinx
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("guidebook.pdf.builder")
+    app.setup_extension("guidebook.pdf.cover")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+"""Command-line tools: build, live preview, new chapter, import, rename and release."""

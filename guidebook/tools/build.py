@@ -1,0 +1,194 @@
+"""Build the guide with stock ``sphinx-build``, keeping the last good output if a build fails.
+
+    python -m guidebook.tools.build [html|epub|pdf|all|linkcheck] [--out DIR] [-D name=value] [-v]
+
+Each format is one ``sphinx-build -b FORMAT -c . -d DOCTREES docs OUT -W --keep-going -n``,
+the command any Sphinx user would run. This wrapper only adds what ``make``
+promises on top of it:
+
+- **Staging.** Everything is written under ``DIR/.staging``, the doctrees
+  included, and moved into ``DIR`` only when every format asked for has
+  succeeded. A failed build leaves ``DIR`` as it was, and its reading of the
+  chapters is thrown away with it, so the next build reads them again and
+  reports the same mistake.
+- **One read.** The formats share the staged doctrees: the first build reads
+  the chapters, the others only write. With both ebooks to write, the chapters
+  are read first and the two ebooks are then written side by side, one per
+  core; the website comes last, as it offers the ebooks with their sizes.
+- **Reproducible dates.** ``SOURCE_DATE_EPOCH`` is the last commit's time.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE_DIR = ROOT / "docs"
+DEFAULT_OUT = ROOT / "_build"
+# The ebooks come first: the website offers them for download, with their sizes.
+FORMATS = ("epub", "pdf", "html")
+EBOOKS = ("epub", "pdf")
+STRICT = ["-W", "--keep-going", "-n"]
+# Reads the chapters into the doctrees and writes nothing.
+READER = "dummy"
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def source_date_epoch() -> str:
+    """The last commit's time, so that two builds of one commit are identical."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        if out:
+            return out
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return "1767225600"  # 2026-01-01, for a copy with no git history
+
+
+def book_slug() -> str:
+    from guidebook.settings import book_settings
+
+    return book_settings()["book_slug"]
+
+
+def outputs(out: Path, slug: str) -> dict[str, Path]:
+    return {
+        "html": out / "html" / "index.html",
+        "epub": out / "epub" / f"{slug}.epub",
+        "pdf": out / "pdf" / f"{slug}.pdf",
+    }
+
+
+def sphinx_build(builder: str, outdir: Path, doctrees: Path, overrides: list[str], quiet: bool) -> list[str]:
+    """The stock command line for one builder."""
+    command = [sys.executable, "-m", "sphinx", "build", "-b", builder, "-c", str(ROOT), "-d", str(doctrees), *STRICT]
+    command += ["-q"] if quiet else []
+    for override in overrides:
+        command += ["-D", override]
+    return [*command, str(SOURCE_DIR), str(outdir)]
+
+
+def run_side_by_side(commands: dict[str, list[str]]) -> list[str]:
+    """Run the commands at once; return the names of those that failed."""
+    sys.stdout.flush(), sys.stderr.flush()
+    running = {name: subprocess.Popen(command, cwd=ROOT) for name, command in commands.items()}
+    return [name for name, process in running.items() if process.wait() != 0]
+
+
+def stage(out: Path) -> Path:
+    """A fresh staging folder holding a copy of the last good doctrees."""
+    staging = out / ".staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    if (out / "doctrees").is_dir():
+        shutil.copytree(out / "doctrees", staging / "doctrees")
+    return staging
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Swap the new output in, then drop the old one."""
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = (), quiet: bool = True) -> list[str]:
+    """Build the formats asked for; return the ones written. Raises BuildFailed."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
+    out = out.resolve()
+    slug = book_slug()
+    wanted = set(FORMATS) if "all" in targets else set(targets)
+    if "html" in wanted:  # the website offers the ebooks: build any that are missing
+        wanted |= {fmt for fmt in EBOOKS if not outputs(out, slug)[fmt].exists()}
+    formats = [fmt for fmt in FORMATS if fmt in wanted]
+    staging = stage(out)
+    doctrees = staging / "doctrees"
+    # The same for every format: a setting that differs would make Sphinx read the chapters again.
+    overrides = [*overrides, f"guide_ebook_dir={staging}"]
+
+    def command(builder: str) -> list[str]:
+        return sphinx_build(builder, staging / builder, doctrees, overrides, quiet)
+
+    ebooks = [fmt for fmt in formats if fmt in EBOOKS]
+    if len(ebooks) == 2:
+        read_failed = run_side_by_side({READER: command(READER)})
+        failed = formats if read_failed else run_side_by_side({fmt: command(fmt) for fmt in ebooks})
+    else:
+        failed = run_side_by_side({fmt: command(fmt) for fmt in ebooks})
+    if "html" in formats and not failed:
+        for fmt in EBOOKS:  # the last good ebooks, for the download buttons
+            if fmt not in formats:
+                ebook = outputs(staging, slug)[fmt]
+                ebook.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(outputs(out, slug)[fmt], ebook)
+        failed = run_side_by_side({"html": command("html")})
+    if failed:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(
+            f"The {' and '.join(failed)} build failed: see the messages above, each names a file "
+            f"and a line. The last good output in {os.path.relpath(out)} is unchanged."
+        )
+    for part in [*formats, "doctrees"]:
+        publish(staging / part, out / part)
+    shutil.rmtree(staging, ignore_errors=True)
+    return formats
+
+
+def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
+    """Check every external link (live, unless linkcheck_stand_in names a local server).
+
+    Unlike the formats it writes straight into DIR/linkcheck: a failed check is
+    the report, not a build to throw away."""
+    from guidebook.linkcheck.report import report
+
+    out = out.resolve()
+    folder = out / "linkcheck"
+    (folder / "output.json").unlink(missing_ok=True)
+    command = sphinx_build("linkcheck", folder, out / "linkcheck-doctrees", list(overrides), quiet)
+    checked = subprocess.run(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    result = report(folder) if (folder / "output.json").exists() else None
+    if result is None or not result.network_unreachable:
+        # Sphinx's own words on each failure; without a network they would only
+        # repeat, link by link, what the verdict says once.
+        sys.stderr.write(checked.stderr)
+    if result is None:
+        return checked.returncode or 1
+    print(f"\nReport ({os.path.relpath(folder / 'report.txt')}):\n{result.text}", end="")
+    return 0 if checked.returncode == 0 and result.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", default=["all"], choices=[*FORMATS, "all", "linkcheck"])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _build)")
+    parser.add_argument("-D", dest="overrides", action="append", default=[], metavar="name=value",
+                        help="override a setting of conf.py for this build")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
+    args = parser.parse_args(argv)
+    if args.targets == ["linkcheck"]:
+        return linkcheck(args.out, args.overrides, quiet=not args.verbose)
+    try:
+        built = build(args.targets, args.out, args.overrides, quiet=not args.verbose)
+    except BuildFailed as error:
+        print(f"\n{error}", file=sys.stderr)
+        return 1
+    print("Built:")
+    for fmt, path in outputs(args.out.resolve(), book_slug()).items():
+        if fmt in built:
+            print(f"  {fmt:5} {os.path.relpath(path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

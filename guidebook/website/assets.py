@@ -1,0 +1,182 @@
+"""Send each reader only the CSS and JavaScript the guide uses.
+
+- The guide has no code, so no code highlighting: ``pygments.css`` is not linked.
+- Search-term highlighting (``sphinx_highlight.js``) is linked only on the search
+  page, whose script needs it; sphinx-design's tab script only on pages with tabs.
+- After the build, rules for classes that no page and no script uses are
+  dropped from the theme's and sphinx-design's stylesheets (most of furo's CSS
+  is for API documentation, most of sphinx-design's for components the guide
+  does not use).
+- The stylesheets are then joined, in the pages' order, into one file,
+  ``_static/guide.css``, which every page links: one request before the first
+  paint instead of five.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import tinycss2
+from sphinx.application import Sphinx
+
+UNUSED_CSS = {"pygments.css"}
+HIGHLIGHT_JS = "sphinx_highlight.js"
+TABS_JS = "design-tabs.js"
+PRUNED_STYLESHEETS = ["styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css"]
+BUNDLE = "_static/guide.css"
+WEBSITE_BUILDERS = {"html", "dirhtml"}
+RELATIVE_URL = re.compile(r"""url\((['"]?)(?!data:|[a-z]+://|/|#)([^'")]+)\1\)""")
+
+CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+JS_WORD = re.compile(r"[A-Za-z_][\w-]*")
+JS_CLASS_PREFIX = re.compile(r"([A-Za-z_][\w-]*-)\$\{")
+
+
+class StylesheetBundle:
+    """The stylesheets every page links, joined into one file once the pages are written."""
+
+    def __init__(self) -> None:
+        self.stylesheets: list[str] | None = None
+
+    def use_on_page(self, app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+        if app.builder.name not in WEBSITE_BUILDERS:
+            return
+        has_tabs = "sd-tab-set" in context.get("body", "")
+        if "css_files" in context:
+            stylesheets = sorted(context["css_files"], key=lambda css: getattr(css, "priority", 500))
+            stylesheets = [asset_name(css) for css in stylesheets if Path(asset_name(css)).name not in UNUSED_CSS]
+            if all("://" not in name for name in stylesheets):
+                if self.stylesheets is None:
+                    self.stylesheets = stylesheets
+                if self.stylesheets == stylesheets:
+                    context["css_files"] = [f"{BUNDLE}?v={app.config.guide_stylesheet_version}"]
+        if "script_files" in context:
+            context["script_files"] = [
+                js for js in context["script_files"]
+                if (has_tabs or Path(asset_name(js)).name != TABS_JS)
+                and (pagename == "search" or Path(asset_name(js)).name != HIGHLIGHT_JS)
+            ]
+
+    def write(self, app: Sphinx, exception: Exception | None) -> None:
+        if exception or app.builder.name not in WEBSITE_BUILDERS or not self.stylesheets:
+            return
+        site = Path(app.outdir)
+        (site / BUNDLE).write_text(bundle_stylesheets(site, self.stylesheets), encoding="utf-8")
+
+
+def asset_name(asset) -> str:
+    """A stylesheet's or script's file name, as the page context gives it."""
+    return str(getattr(asset, "filename", asset))
+
+
+def stylesheet_version(app: Sphinx, config) -> None:
+    """A hash of the stylesheets and the theme, in a setting that Sphinx records with each build.
+
+    Sphinx writes every page again when a setting of the website changes, so
+    after a CSS edit no page keeps the old ``?v=``, and browsers fetch the new
+    bundle.
+    """
+    import furo
+    import sphinx_design
+
+    digest = hashlib.sha256(f"{furo.__version__} {sphinx_design.__version__}".encode())
+    for folder in config.html_static_path:
+        for css in sorted(Path(app.confdir, folder).glob("*.css")):
+            digest.update(css.read_bytes())
+    config.guide_stylesheet_version = digest.hexdigest()[:8]
+
+
+def used_classes(site: Path) -> tuple[set[str], tuple[str, ...]]:
+    """Class names the pages carry, words the scripts could add as classes, and prefixes they build."""
+    classes: set[str] = set()
+    for page in site.rglob("*.html"):
+        classes.update(
+            name for value in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8")) for name in value.split()
+        )
+    prefixes: set[str] = set()
+    for script in site.glob("_static/**/*.js"):
+        text = script.read_text(encoding="utf-8")
+        classes.update(JS_WORD.findall(text))
+        prefixes.update(JS_CLASS_PREFIX.findall(text))
+    return classes, tuple(sorted(prefixes))
+
+
+def prune_css(css: str, classes: set[str], prefixes: tuple[str, ...] = ()) -> str:
+    """Drop the selectors that name a class nothing uses; drop rules left with no selector."""
+
+    def is_used(name: str) -> bool:
+        return name in classes or name.startswith(prefixes)
+
+    def prune(rules) -> str:
+        out = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                kept = [
+                    tinycss2.serialize(selector).strip() for selector in _selectors(rule.prelude)
+                    if all(is_used(name) for name in _top_level_classes(selector))
+                ]
+                if kept:
+                    out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"} and rule.content:
+                inner = prune(tinycss2.parse_rule_list(rule.content))
+                if inner:
+                    out.append("@" + rule.at_keyword + tinycss2.serialize(rule.prelude) + "{" + inner + "}")
+            elif rule.type in {"at-rule", "qualified-rule"}:
+                out.append(rule.serialize())
+        return "".join(out)
+
+    return prune(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+def _selectors(prelude) -> list[list]:
+    """Split a selector list at its top-level commas (not those inside :is() or :not())."""
+    selectors: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return selectors
+
+
+def _top_level_classes(selector: list) -> list[str]:
+    """The classes a selector requires; those inside :not(), :is() and the like are not counted."""
+    return [
+        token.value for previous, token in zip(selector, selector[1:])
+        if previous.type == "literal" and previous.value == "." and token.type == "ident"
+    ]
+
+
+def prune_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.name not in WEBSITE_BUILDERS:
+        return
+    site = Path(app.outdir)
+    classes, prefixes = used_classes(site)
+    for name in PRUNED_STYLESHEETS:
+        path = site / "_static" / name
+        if path.exists():
+            path.write_text(prune_css(path.read_text(encoding="utf-8"), classes, prefixes), encoding="utf-8")
+            path.with_name(path.name + ".map").unlink(missing_ok=True)
+
+
+def bundle_stylesheets(site: Path, stylesheets: list[str]) -> str:
+    """The stylesheets as one, with their relative url()s made relative to the bundle's folder."""
+    parts = []
+    for name in stylesheets:
+        path = site / name.split("?")[0]
+        folder = path.parent.relative_to((site / BUNDLE).parent).as_posix()
+        css = path.read_text(encoding="utf-8")
+        if folder != ".":
+            css = RELATIVE_URL.sub(lambda m: f"url({m[1]}{folder}/{m[2]}{m[1]})", css)
+        parts.append(f"/* {path.name} */\n{css.strip()}\n")
+    return "".join(parts)
+
+
+def setup(app: Sphinx) -> dict:
+    bundle = StylesheetBundle()
+    app.add_config_value("guide_stylesheet_version", "", "html", types=frozenset({str}))
+    app.connect("config-inited", stylesheet_version)
+    app.connect("html-page-context", bundle.use_on_page, priority=900)
+    app.connect("build-finished", prune_stylesheets)
+    app.connect("build-finished", bundle.write, priority=600)  # after pruning
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
