@@ -82,7 +82,7 @@ def test_a_busy_port_is_explained(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "guidebook.tools.live", "docs", str(tmp_path / "live"), "--port", str(port)],
+            [sys.executable, "-m", "guidebook.tools.live", "--port", str(port), "--out", str(tmp_path)],
             cwd=ROOT, capture_output=True, text=True,
         )
     assert result.returncode == 1

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders.linkcheck import HyperlinkCollector
 from sphinx.util.nodes import get_node_line
 
 from guidebook.linkcheck.stand_in import from_stand_in
@@ -36,37 +35,32 @@ NO_NETWORK = (
     "Failed to establish a new connection", "ProxyError", "ConnectTimeout",
 )
 REDIRECTS = {301: "permanently", 302: "with Found", 303: "with See Other", 307: "temporarily", 308: "permanently"}
-_places: dict[int, list[dict]] = {}  # by build environment
-_roots: dict[int, str] = {}  # the folder of conf.py, by build environment
 
 
-class RecordLinkPlaces(HyperlinkCollector):
-    """Note every place of every link (Sphinx's collector keeps the first only)."""
+class LinkPlaces:
+    """Every place of every link in the book (Sphinx's linkcheck names only the first), for report.txt."""
 
-    default_priority = 801
+    def __init__(self) -> None:
+        self.places: list[dict] = []
 
-    def run(self, **kwargs) -> None:
-        env = self.env
-        places = _places.setdefault(id(env), [])
-        filename = os.path.relpath(env.doc2path(env.current_document.docname), _roots[id(env)])
-        for node in self.document.findall(nodes.Element):
-            if uri := self.find_uri(node):
+    def record(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        if app.builder.name != "linkcheck":
+            return
+        filename = os.path.relpath(app.env.doc2path(docname), app.confdir)
+        for node in doctree.findall(lambda n: isinstance(n, (nodes.reference, nodes.image))):
+            uri = node.get("refuri") if isinstance(node, nodes.reference) else node.get("uri")
+            if uri and "://" in uri or uri and uri.startswith("mailto:"):
                 try:
                     line = get_node_line(node)
                 except ValueError:
                     line = 0
-                places.append({"filename": filename, "lineno": line, "uri": uri})
+                self.places.append({"filename": filename, "lineno": line, "uri": uri})
 
-
-def remember_root(app: Sphinx) -> None:
-    _roots[id(app.env)] = str(app.confdir)
-
-
-def write_places(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.name == "linkcheck":
-        places = sorted(_places.pop(id(app.env), []), key=lambda p: (p["filename"], p["lineno"], p["uri"]))
-        data = {"stand_in": app.config.linkcheck_stand_in, "links": places}
-        Path(app.outdir, LINKS_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    def write(self, app: Sphinx, exception: Exception | None) -> None:
+        if exception is None and app.builder.name == "linkcheck":
+            places = sorted(self.places, key=lambda p: (p["filename"], p["lineno"], p["uri"]))
+            data = {"stand_in": app.config.linkcheck_stand_in, "links": places}
+            Path(app.outdir, LINKS_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
 @dataclass
@@ -149,9 +143,9 @@ def report(folder: Path) -> Report:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("guidebook.linkcheck.stand_in")
-    app.add_post_transform(RecordLinkPlaces)
-    app.connect("builder-inited", remember_root)
-    app.connect("build-finished", write_places)
+    places = LinkPlaces()
+    app.connect("doctree-resolved", places.record)
+    app.connect("build-finished", places.write)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
