@@ -213,22 +213,23 @@ def test_the_cover_carries_the_brand_mark(book):
     assert "cover-mark.svg" in {path.name for path in cover.design_inputs()}
 
 
-def test_a_new_output_folder_takes_the_cover_from_the_users_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_the_cover_is_drawn_again_only_when_its_design_changes(tmp_path, monkeypatch):
     book = {name[5:]: value for name, value in BOOK.items()}
-    drawn = cover.cover_image(tmp_path / "first", book).read_bytes()
-    assert list((tmp_path / "cache" / "guidebook" / "covers").glob("*.png"))
+    drawings = []
 
-    def no_drawing(book, target):
-        raise AssertionError("the cover was drawn again")
+    def draw(book, target):
+        drawings.append(book["title"])
+        target.write_bytes(b"png")
+        return 1
 
-    monkeypatch.setattr(cover, "draw_cover", no_drawing)
-    assert cover.cover_image(tmp_path / "second", book).read_bytes() == drawn
+    monkeypatch.setattr(cover, "draw_cover", draw)
+    for title in ("A", "A", "B"):
+        cover.cover_image(tmp_path / "out", {**book, "title": title})
+    assert drawings == ["A", "B"]
 
 
 def test_a_cover_too_long_for_its_page_is_never_remembered(tmp_path, monkeypatch):
     """Its warning must come back at every build until the title is shortened."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     book = {name[5:]: value for name, value in BOOK.items()}
     drawings = []
 
@@ -241,7 +242,6 @@ def test_a_cover_too_long_for_its_page_is_never_remembered(tmp_path, monkeypatch
     cover.cover_image(tmp_path / "out", book)
     cover.cover_image(tmp_path / "out", book)
     assert len(drawings) == 2
-    assert not list((tmp_path / "cache").rglob("*.png"))
 
 
 # ── navigation ───────────────────────────────────────────────────────────────

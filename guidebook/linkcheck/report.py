@@ -48,8 +48,11 @@ class LinkPlaces:
             return
         filename = os.path.relpath(app.env.doc2path(docname), app.confdir)
         for node in doctree.findall(lambda n: isinstance(n, (nodes.reference, nodes.image))):
-            uri = node.get("refuri") if isinstance(node, nodes.reference) else node.get("uri")
-            if uri and "://" in uri or uri and uri.startswith("mailto:"):
+            if isinstance(node, nodes.reference):  # as linkcheck: every link that is not to the book itself
+                uri = None if node.get("internal") else node.get("refuri")
+            else:
+                uri = node.get("uri") if "://" in node.get("uri", "") else None
+            if uri and not uri.startswith("#"):
                 try:
                     line = get_node_line(node)
                 except ValueError:
