@@ -11,7 +11,7 @@ run in a fresh process:
   each format alone (cold), and the HTML rebuild after editing one paragraph
   (``make html``, a new process); then, as the author works, ``make live``: from
   saving a paragraph to a chapter to the rebuilt page being served (its
-  rebuilds run in a fork of the warm server, so no CPU or memory figure);
+  rebuilds run in a worker forked from the warm server, so no CPU or memory figure);
 - stock: plain Sphinx (myst-parser, sphinx-design, furo, none of the guide's
   extensions) on the same text, with the guide's own directives and roles
   replaced by plain equivalents: html, epub and latexpdf (``sphinx-build -M``,
@@ -23,8 +23,7 @@ Each timing is repeated; the table shows the median, min and max, the median
 per chapter, the CPU time (less sensitive to a busy machine) and the peak
 memory of the largest process of the build.
 Machines are noisy: compare rows of one run, not runs of different days.
-"Cold" builds start from an empty output folder; the user's cache of unpacked
-fonts (guidebook/font_cache.py) is kept, as it is for every build on a machine.
+"Cold" builds start from an empty output folder.
 """
 
 import argparse
@@ -42,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 from project_copy import copy_project  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
 
@@ -71,7 +71,7 @@ epub_basename = "book"
 
 # furo puts the whole contents in every page's sidebar and makes it anew for each
 # page, so stock html grows with the square of the chapters: at 100x one run takes
-# many minutes (the guide's own site makes its sidebar once: guidebook/site_navigation.py).
+# many minutes; the guide's own site is built the same way, so neither is timed there by default.
 STOCK_SKIPPED = "not run at this size (see --stock-sizes): stock furo's html build grows with the square of the chapters"
 
 

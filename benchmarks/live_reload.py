@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 from project_copy import copy_project  # noqa: E402
 
 CHAPTER = "04-offer-alternatives"
@@ -67,10 +67,11 @@ def wait_for(url: str, text: str, timeout: float) -> float:
 
 
 def live_arguments(book: Path) -> list[str]:
-    """The arguments `make live` gives guidebook.tools.live, for plain sphinx-autobuild."""
-    command = subprocess.run(["make", "-n", "--no-print-directory", "live"], cwd=book,
-                             capture_output=True, text=True, check=True).stdout
-    return command.split("guidebook.tools.live", 1)[1].split("--port")[0].replace("\\\n", " ").split()
+    """The sphinx-build arguments of `make live` in this copy of the book, for plain sphinx-autobuild."""
+    script = "from pathlib import Path; from guidebook.tools.live import sphinx_args; print('\\0'.join(sphinx_args(Path('_build').resolve())))"
+    out = subprocess.run([str(book / ".venv/bin/python"), "-c", script], cwd=book,
+                         capture_output=True, text=True, check=True).stdout
+    return out.rstrip("\n").split("\0")
 
 
 class Server:
@@ -152,7 +153,7 @@ def warm_rebuild_cpu(book: Path, runs: int) -> float:
     """CPU seconds of one rebuild forked from a warm process (what `make live` runs)."""
     chapter = book / "docs" / f"{CHAPTER}.md"
     result = subprocess.run([str(book / ".venv/bin/python"), "-c", WARM_REBUILDS,
-                             *live_arguments(book)[:-2], str(chapter), str(runs)],
+                             *live_arguments(book), str(chapter), str(runs)],
                             cwd=book, capture_output=True, text=True, check=True)
     return float(result.stdout.strip().splitlines()[-1])
 
