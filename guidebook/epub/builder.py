@@ -40,7 +40,7 @@ from guidebook.pdf.cover import book_context
 logger = logging.getLogger(__name__)
 
 THEME_DIR = Path(__file__).parent / "theme"
-EXTRA_MEDIA_TYPES = {".woff2": "font/woff2"}
+EXTRA_MEDIA_TYPES = {".woff2": "font/woff2"}  # Sphinx knows .ttf and .woff, not .woff2
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 BRAND_CSS = "brand.css"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can have

@@ -6,9 +6,9 @@ Each format is one ``sphinx-build -b FORMAT -c . -d DOCTREES docs OUT -W --keep-
 the command any Sphinx user would run. This wrapper only adds what ``make``
 promises on top of it:
 
-- **Staging.** Everything is written under ``DIR/.staging``, the doctrees
-  included, and moved into ``DIR`` only when every format asked for has
-  succeeded. A failed build leaves ``DIR`` as it was, and its reading of the
+- **Staging.** Everything is written under ``DIR/.staging``, into a copy of
+  the last good doctrees and website, and moved into ``DIR`` only when every
+  format asked for has succeeded. A failed build leaves ``DIR`` as it was, and its reading of the
   chapters is thrown away with it, so the next build reads them again and
   reports the same mistake.
 - **One read.** The formats share the staged doctrees: the first build reads
@@ -83,13 +83,19 @@ def run_side_by_side(commands: dict[str, list[str]]) -> list[str]:
     return [name for name, process in running.items() if process.wait() != 0]
 
 
-def stage(out: Path) -> Path:
-    """A fresh staging folder holding a copy of the last good doctrees."""
+def stage(out: Path, formats: list[str]) -> Path:
+    """A fresh staging folder holding a copy of the last good doctrees and website.
+
+    From the copied website, Sphinx writes again only the pages that changed,
+    as it does in a folder of its own (guidebook/website/contents.py keeps
+    every page's list of chapters true). The ebooks are always written whole.
+    """
     staging = out / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    if (out / "doctrees").is_dir():
-        shutil.copytree(out / "doctrees", staging / "doctrees")
+    for part in ["doctrees", *(["html"] if "html" in formats else [])]:
+        if (out / part).is_dir():
+            shutil.copytree(out / part, staging / part, symlinks=True)
     return staging
 
 
@@ -112,7 +118,7 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     if "html" in wanted:  # the website offers the ebooks: build any that are missing
         wanted |= {fmt for fmt in EBOOKS if not outputs(out, slug)[fmt].exists()}
     formats = [fmt for fmt in FORMATS if fmt in wanted]
-    staging = stage(out)
+    staging = stage(out, formats)
     doctrees = staging / "doctrees"
     # The same for every format: a setting that differs would make Sphinx read the chapters again.
     overrides = [*overrides, f"guide_ebook_dir={staging}"]

@@ -57,7 +57,7 @@ def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
     """Zip ``folder`` as ``top/…``, the same bytes from the same files."""
     stamp = time.gmtime(max(epoch, ZIP_EARLIEST))[:6]
     # .buildinfo is Sphinx's note for its next build, not for readers
-    files = sorted(path for path in folder.rglob("*") if path.is_file() and path.name != ".buildinfo")
+    files = sorted(path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".buildinfo"))
     with zipfile.ZipFile(target, "w") as archive:
         for path in files:
             info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=stamp)

@@ -1,0 +1,47 @@
+"""Keep every page's sidebar true when a rebuild writes only the changed pages.
+
+Every page of the website lists every chapter's title in its sidebar, and
+links to its neighbours. Sphinx writes again only the chapters that changed
+(and the page holding the table of contents), so after a chapter is retitled,
+added or removed, the other pages would keep the old list; and it never
+deletes the page of a removed chapter. Here, when the titles or the list of
+chapters change, every page is written again, and a removed chapter's page
+is deleted (a renamed chapter's old address then gets its redirect).
+"""
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+WEBSITE_BUILDERS = {"html", "dirhtml"}
+
+
+def titles(env: BuildEnvironment) -> dict[str, str]:
+    return {docname: env.titles[docname].astext() for docname in sorted(env.titles)}
+
+
+class ContentsWatch:
+    def __init__(self) -> None:
+        self.before: dict[str, str] | None = None
+        self.chapters_changed = False
+
+    def remember(self, app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list:
+        self.before = titles(env)
+        self.chapters_changed = bool(added or removed)
+        if app.builder.name in WEBSITE_BUILDERS:
+            for docname in removed:
+                Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
+        return []
+
+    def write_every_page_if_changed(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        if self.before is None or not (self.chapters_changed or titles(env) != self.before):
+            return []
+        return sorted(env.found_docs)
+
+
+def setup(app: Sphinx) -> dict:
+    watch = ContentsWatch()
+    app.connect("env-get-outdated", watch.remember)
+    app.connect("env-updated", watch.write_every_page_if_changed)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
