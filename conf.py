@@ -38,6 +38,18 @@ book_keywords = ["relationships", "couples therapy", "coaching", "communication"
 book_page_size = "letter"  # any CSS page size: "letter", "A5", "6in 9in"…
 # A stable identifier for the ebook, so reading apps know a new edition is the same book.
 book_uuid = "9a4f6f0e-7c1b-4d59-9a57-3f0e4c2b8d11"
+# The paperback (`make print`): its trim size, its paper, and the back cover's text.
+book_trim_size = "6in 9in"  # any CSS page size; 6 × 9 in is the common trade paperback
+book_paper_thickness = 0.002252  # inches a page: white paper, as print-on-demand services give it
+# The spine carries the title only from this many pages on: below it the spine is
+# under 0.18 in wide, too narrow for a line of type with the 1/16 in a printer keeps
+# clear on each side, and a title that drifts off the spine looks like a misprint.
+book_spine_title_min_pages = 80
+book_description = (
+    "When your partner says no to therapy or coaching, you can still move forward. "
+    "Six steps show how to understand their resistance, say how you feel, offer other ways "
+    "to grow, keep growing yourself, take stock and honor your own needs, with a workbook to write in."
+)
 # ───────────────────────────────────────────────────────────────────────────
 
 # -- General -----------------------------------------------------------------

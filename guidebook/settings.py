@@ -31,10 +31,14 @@ BOOK_SETTINGS = {
     "book_keywords": [],
     "book_page_size": "letter",
     "book_uuid": "",
+    "book_trim_size": "6in 9in",
+    "book_paper_thickness": 0.002252,
+    "book_spine_title_min_pages": 80,
+    "book_description": "",
 }
 
 WEBSITE_BUILDERS = {"html", "dirhtml", "linkcheck"}
-EBOOK_BUILDERS = {"epub", "pdf"}
+EBOOK_BUILDERS = {"epub", "pdf", "print"}
 
 
 def read_conf(path: Path = CONF) -> dict:

@@ -15,7 +15,7 @@ from sphinx_design.shared import is_component
 class ExpandTabSets(SphinxPostTransform):
     # before sphinx-design's own tab transform (priority 200)
     default_priority = 150
-    builders = ("epub", "pdf")
+    builders = ("epub", "pdf", "print")
 
     def run(self, **kwargs):
         for tab_set in list(self.document.findall(lambda n: is_component(n, "tab-set"))):

@@ -1,0 +1,39 @@
+"""What the paperback's two files share: the bleed, the PDF/X variant, its output intent, the trim size.
+
+PDF/X-4 rather than X-1a or X-3: those two forbid transparency and any colour
+but CMYK, and WeasyPrint writes the brand's colours as RGB. WeasyPrint writes
+a PDF/X output intent only from a colour profile the stylesheets declare, so
+both files declare sRGB (the profile WeasyPrint ships) and the printer
+converts from it to its inks.
+"""
+
+from importlib.resources import files
+from pathlib import Path
+
+PDF_VARIANT = "pdf/x-4"
+BLEED_IN = 0.125  # what the printer trims off the outer edges
+
+
+def press_options(css: str = "") -> dict:
+    """WeasyPrint's options for a printed file: ``css`` as a user stylesheet, and the output intent.
+
+    The stylesheet declares the sRGB profile, which WeasyPrint makes the PDF/X
+    output intent; the profile goes into ``color_profiles``, which WeasyPrint
+    shares between that stylesheet and the document.
+    """
+    from weasyprint import CSS
+
+    profile = Path(str(files("weasyprint") / "pdf" / "sRGB2014.icc"))
+    intent = f"@color-profile --srgb {{ src: url({profile.as_uri()}); components: r, g, b; }}\n"
+    profiles: dict = {}
+    return {"stylesheets": [CSS(string=intent + css, color_profiles=profiles)], "color_profiles": profiles}
+
+
+def page_size_inches(size: str) -> tuple[float, float] | None:
+    """The width and height of a CSS page size ("6in 9in", "A5"), or None if it is not one."""
+    from weasyprint import HTML
+
+    # WeasyPrint ignores a size it cannot read, leaving the odd size set before it.
+    page = HTML(string=f"<style>@page {{ size: 1001in }} @page {{ size: {size} }}</style>").render().pages[0]
+    width, height = page.width / 96, page.height / 96  # CSS pixels to inches
+    return None if round(width) == 1001 else (width, height)
