@@ -12,7 +12,7 @@ SPHINXOPTS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := all
-.PHONY: help all html epub pdf linkcheck test clean clean-all venv
+.PHONY: help all html epub pdf linkcheck test clean clean-all venv build-needs test-needs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -27,16 +27,24 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
-all: venv ## Build the website, the PDF and the EPUB (the default)
+# Before building or testing: one message naming what the system lacks and the
+# command that installs it (guidebook/tools/system.py; it needs no .venv).
+build-needs:
+	@$(PYTHON) guidebook/tools/system.py check build
+
+test-needs:
+	@$(PYTHON) guidebook/tools/system.py check build test
+
+all: build-needs venv ## Build the website, the PDF and the EPUB (the default)
 	@$(BUILD) all
 
-html: venv ## Build the website into _build/html
+html: build-needs venv ## Build the website into _build/html
 	@$(BUILD) html
 
-epub: venv ## Build the EPUB into _build/epub
+epub: build-needs venv ## Build the EPUB into _build/epub
 	@$(BUILD) epub
 
-pdf: venv ## Build the PDF into _build/pdf
+pdf: build-needs venv ## Build the PDF into _build/pdf
 	@$(BUILD) pdf
 
 linkcheck: venv ## Check every external link live (needs internet); report in _build/linkcheck
@@ -45,15 +53,9 @@ linkcheck: venv ## Check every external link live (needs internet); report in _b
 # DAISY Ace checks the EPUB's accessibility in the tests. npm installs it from
 # package-lock.json; it runs the machine's Chromium, so no browser is downloaded.
 node_modules/.installed: package.json package-lock.json
-	@if command -v npm >/dev/null; then \
-	  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch $@; \
-	elif [ -n "$$CI" ]; then \
-	  echo "npm is needed for the EPUB accessibility test (DAISY Ace): apt-get install nodejs npm"; exit 1; \
-	else \
-	  echo "npm is not installed, so the EPUB accessibility test (DAISY Ace) will not run: sudo apt-get install nodejs npm"; \
-	fi
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch $@
 
-test: venv node_modules/.installed ## Run every test (builds each format once, in a temporary folder)
+test: test-needs venv node_modules/.installed ## Run every test (builds each format once, in a temporary folder)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Writing the guide (EDITING.md). The live preview (sphinx-autobuild, see
@@ -62,7 +64,7 @@ test: venv node_modules/.installed ## Run every test (builds each format once, i
 .PHONY: live chapter import spell
 LIVE_PORT ?= 8000
 
-live: venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
+live: build-needs venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
 	@$(BIN)/python -m guidebook.tools.live --port $(LIVE_PORT) --out $(OUT)
 
 chapter: venv ## Start a chapter: make chapter TITLE="Step 7: Keep Going" [AFTER=08-conclusion]
@@ -77,14 +79,14 @@ spell: venv ## Check the spelling of the chapters and every other file (codespel
 
 .PHONY: dist readthedocs system-packages
 
-dist: venv ## Build, then write the release (site zip, PDF, EPUB, SHA-256 sums) into _build/dist
+dist: build-needs venv ## Build, then write the release (site zip, PDF, EPUB, SHA-256 sums) into _build/dist
 	@$(BIN)/python -m guidebook.tools.dist --out $(OUT)
 
-readthedocs: venv ## Build, then copy the outputs where Read the Docs publishes them
+readthedocs: build-needs venv ## Build, then copy the outputs where Read the Docs publishes them
 	@test -n "$$READTHEDOCS_OUTPUT" || { echo "READTHEDOCS_OUTPUT is not set: Read the Docs sets it in its build."; exit 1; }
 	@$(BIN)/python -m guidebook.tools.dist --out $(OUT) --readthedocs "$$READTHEDOCS_OUTPUT"
 
-system-packages: ## Install the system packages for the build and the tests (Debian, Ubuntu)
+system-packages: ## Install the system packages for the build and the tests (apt-get, dnf or Homebrew)
 	@bash .ci/run --install-only
 
 .PHONY: bench

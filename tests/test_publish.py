@@ -14,7 +14,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import BOOK, ROOT, SLUG
 
-from guidebook.tools import dist
+from guidebook.tools import dist, system
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 # The only actions the workflows may use: GitHub's own (actions/…), each at a major version.
@@ -26,8 +26,8 @@ def makefile_targets() -> set[str]:
 
 
 def ci_packages() -> set[str]:
-    block = re.search(r"^PACKAGES=\((.*?)\)", (ROOT / ".ci" / "run").read_text(), re.MULTILINE | re.DOTALL)
-    return set(block.group(1).split())
+    """The Debian and Ubuntu packages `make system-packages` installs."""
+    return set(system.PACKAGES["debian"].values())
 
 
 def load_workflow(name: str) -> dict:
@@ -98,7 +98,7 @@ def test_the_workflows_call_only_makefile_targets_check_can_fail():
 
 
 def test_workflows_install_system_packages_with_the_ci_script():
-    """One list of system packages: .ci/run's, reached through `make system-packages`."""
+    """One list of system packages per system (system.py), installed by .ci/run through `make system-packages`."""
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^system-packages:.*\n\t@?bash \.ci/run --install-only$", makefile, re.MULTILINE)
     for name in ("pages.yml", "ci.yml"):
@@ -107,7 +107,7 @@ def test_workflows_install_system_packages_with_the_ci_script():
 
 def test_readme_apt_get_line_lists_the_ci_packages():
     line = re.search(r"apt-get install (.+)", (ROOT / "README.md").read_text()).group(1)
-    assert set(line.split()) == ci_packages(), "the README's apt-get line and .ci/run's PACKAGES must agree"
+    assert set(line.split()) == ci_packages(), "the README's apt-get line and system.py's Debian packages must agree"
 
 
 # ── Read the Docs ────────────────────────────────────────────────────────────
@@ -155,7 +155,7 @@ def test_readthedocs_config_is_valid_and_calls_only_make():
 def test_readthedocs_apt_packages_come_from_the_ci_list():
     apt = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())["build"]["apt_packages"]
     assert {"libpango-1.0-0", "libpangoft2-1.0-0"} <= set(apt)
-    assert set(apt) <= ci_packages(), f"not in .ci/run's PACKAGES: {set(apt) - ci_packages()}"
+    assert set(apt) <= ci_packages(), f"not in system.py's Debian packages: {set(apt) - ci_packages()}"
 
 
 @pytest.mark.parametrize("config, problem", [

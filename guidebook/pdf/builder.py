@@ -7,6 +7,7 @@ chapters), then writes a tagged PDF/UA-1 file with WeasyPrint.
 
 import logging as std_logging
 import os
+import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 
 from guidebook.settings import BOOK_SETTINGS
+from guidebook.tools import system
 
 logger = logging.getLogger(__name__)
 
@@ -175,14 +177,33 @@ def _make_ids_unique(tree: nodes.document, chapters: list[addnodes.start_of_file
                 ref["refid"] = renamed[ref["refid"]]
 
 
+# WeasyPrint's warnings that only say it took a slower way to the same output, and
+# what it lacked (a need named in guidebook/tools/system.py). Any other warning
+# can change or lose content, so it fails the build.
+SLOWER_WAYS = {"Using fontTools instead of HarfBuzz-Subset": "HarfBuzz-Subset"}
+noticed: set[str] = set()
+
+
 class _ForwardToSphinx(std_logging.Handler):
     def emit(self, record: std_logging.LogRecord) -> None:
-        logger.warning("WeasyPrint: %s", record.getMessage(), type="guide", subtype="pdf")
+        message = record.getMessage()
+        lacking = next((need for start, need in SLOWER_WAYS.items() if message.startswith(start)), None)
+        if lacking is None:
+            logger.warning("WeasyPrint: %s", message, type="guide", subtype="pdf")
+        elif lacking not in noticed:
+            noticed.add(lacking)
+            # Not a Sphinx warning, which -W would make an error; not an info, which -q hides.
+            print(
+                f"Notice: WeasyPrint made the PDF without {lacking}, which this computer does not have, "
+                f"so it took a slower way to the same PDF. To remove this notice, {system.how_to_get(lacking)}.",
+                file=sys.stderr,
+            )
 
 
 @contextmanager
 def weasyprint_warnings_as_sphinx_warnings():
-    """WeasyPrint's warnings (a missing font or image, CSS it ignores) fail the build like any other."""
+    """WeasyPrint's warnings (a missing font or image, CSS it ignores) fail the build like any other;
+    a slower way to the same output is a notice, shown once."""
     handler = _ForwardToSphinx(std_logging.WARNING)
     weasyprint_logger = std_logging.getLogger("weasyprint")
     weasyprint_logger.addHandler(handler)

@@ -19,7 +19,6 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from guidebook.pdf.builder import weasyprint_warnings_as_sphinx_warnings
 from guidebook.settings import BOOK_SETTINGS
 
 logger = logging.getLogger(__name__)
@@ -81,10 +80,8 @@ def draw_cover(book: dict, target: Path) -> int:
     import pypdfium2
     from weasyprint import HTML
 
-    # A slower way to the same output is for the PDF build to mention, once.
-    with weasyprint_warnings_as_sphinx_warnings(notices=False):
-        cover = HTML(string=cover_html(book), base_url=str(ROOT))
-        pdf = pypdfium2.PdfDocument(cover.write_pdf())
+    cover = HTML(string=cover_html(book), base_url=str(ROOT))
+    pdf = pypdfium2.PdfDocument(cover.write_pdf())
     page = pdf[0]
     scale = LONG_SIDE / max(page.get_size())
     page.render(scale=scale).to_pil().convert("RGB").save(target, format="PNG")

@@ -1,0 +1,218 @@
+"""What the build and the tests need from the computer, and the one command that installs it.
+
+    python3 guidebook/tools/system.py check build [test]   # one message naming what is missing
+    python3 guidebook/tools/system.py install              # install what is missing (make system-packages)
+
+``make`` runs the check before it builds, and ``make test`` before it tests.
+They run before ``.venv`` exists (python3-venv may be what is missing), so
+this file uses only Python's standard library and is run by its path.
+"""
+
+from __future__ import annotations  # a clear message even from an older python3
+
+import ctypes.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+# What each need is, and how to see that the computer has it.
+BUILD = {
+    "Python's venv module": ("module", "ensurepip"),
+    "Pango": ("library", "pango-1.0"),
+    "PangoFT2": ("library", "pangoft2-1.0"),
+    "HarfBuzz": ("library", "harfbuzz"),
+    "a font for text the book's fonts lack": ("font", ""),
+}
+# Optional: without it WeasyPrint subsets fonts the slower way and says so (guidebook/pdf/builder.py).
+FASTER = {"HarfBuzz-Subset": ("library", "harfbuzz-subset")}
+TEST = {
+    "Java": ("command", "java"),
+    "Chromium": ("command", "chromium chromium-browser google-chrome"),
+    "Node.js": ("command", "node"),
+    "npm": ("command", "npm"),
+    "Poppler": ("command", "pdftoppm"),
+}
+
+# The package that brings each need, on each system; None: the system has it already.
+PACKAGES = {
+    "debian": {
+        "Python's venv module": "python3-venv",
+        "Pango": "libpango-1.0-0",
+        "PangoFT2": "libpangoft2-1.0-0",
+        "HarfBuzz": "libharfbuzz0b",
+        "HarfBuzz-Subset": "libharfbuzz-subset0",
+        "a font for text the book's fonts lack": "fonts-dejavu-core",
+        "Java": "default-jre-headless",
+        "Chromium": "chromium",
+        "Node.js": "nodejs",
+        "npm": "npm",
+        "Poppler": "poppler-utils",
+    },
+    "fedora": {
+        "Python's venv module": "python3",
+        "Pango": "pango",
+        "PangoFT2": "pango",
+        "HarfBuzz": "harfbuzz",
+        "HarfBuzz-Subset": "harfbuzz",
+        "a font for text the book's fonts lack": "dejavu-sans-fonts",
+        "Java": "java-21-openjdk-headless",
+        "Chromium": "chromium",
+        "Node.js": "nodejs",
+        "npm": "npm",
+        "Poppler": "poppler-utils",
+    },
+    "macos": {  # Homebrew; temurin and google-chrome are casks, which `brew install` finds by name
+        "Python's venv module": "python",
+        "Pango": "pango",
+        "PangoFT2": "pango",
+        "HarfBuzz": "harfbuzz",
+        "HarfBuzz-Subset": "harfbuzz",
+        "a font for text the book's fonts lack": None,
+        "Java": "temurin",
+        "Chromium": "google-chrome",
+        "Node.js": "node",
+        "npm": "node",
+        "Poppler": "poppler",
+    },
+}
+NEEDS = {"build": BUILD, "test": TEST}
+FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+             "/System/Library/Fonts", "/Library/Fonts"]
+CHROME_APP = "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"
+
+
+def this_system() -> str | None:
+    """"debian" (Debian, Ubuntu and their kin), "fedora", "macos", or None."""
+    if sys.platform == "darwin":
+        return "macos"
+    try:
+        release = dict(
+            line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line
+        )
+    except OSError:
+        return None
+    names = f"{release.get('ID', '')} {release.get('ID_LIKE', '')}".replace('"', "").split()
+    return next((system for system in ("debian", "fedora") if system in names or
+                 (system == "debian" and "ubuntu" in names)), None)
+
+
+def linked_libraries() -> str | None:
+    """The dynamic linker's list of libraries (``ldconfig -p``), which WeasyPrint's lookup reads on Linux."""
+    ldconfig = shutil.which("ldconfig", path=f"{os.environ.get('PATH', '')}:/sbin:/usr/sbin")
+    if sys.platform == "darwin" or not ldconfig:
+        return None
+    return subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
+
+
+def has(kind: str, what: str, libraries: str | None) -> bool:
+    if kind == "module":
+        return subprocess.run([sys.executable, "-c", f"import {what}"], capture_output=True).returncode == 0
+    if kind == "library":
+        if libraries is None:
+            return ctypes.util.find_library(what) is not None
+        return f"lib{what}.so" in libraries
+    if kind == "font":
+        return any(
+            path.suffix.lower() in {".ttf", ".otf", ".ttc"}
+            for folder in FONT_DIRS for path in Path(folder).expanduser().rglob("*")
+        )
+    commands = what.split()
+    if sys.platform == "darwin" and "chromium" in commands and Path(CHROME_APP).exists():
+        return True
+    found = next(filter(None, map(shutil.which, commands)), None)
+    if found and commands == ["java"]:  # macOS has a java that only says no Java is installed
+        return subprocess.run([found, "-version"], capture_output=True).returncode == 0
+    return found is not None
+
+
+def missing(*groups: str) -> list[str]:
+    libraries = linked_libraries()
+    needs = {name: how for group in groups for name, how in NEEDS[group].items()}
+    return [name for name, how in needs.items() if not has(*how, libraries)]
+
+
+def missing_faster() -> list[str]:
+    libraries = linked_libraries()
+    return [name for name, how in FASTER.items() if not has(*how, libraries)]
+
+
+def packages(names: list[str], system: str | None) -> list[str]:
+    found = [PACKAGES[system][name] for name in names] if system else []
+    return list(dict.fromkeys(package for package in found if package))
+
+
+def install_command(package_names: list[str], system: str | None = None) -> str:
+    """The command a person types to install the packages on this system."""
+    system = system or this_system()
+    sudo = "sudo " if os.geteuid() != 0 else ""
+    words = " ".join(package_names)
+    return {
+        "debian": f"{sudo}apt-get install {words}",
+        "fedora": f"{sudo}dnf install {words}",
+        "macos": f"brew install {words}",
+    }[system]
+
+
+def how_to_get(name: str) -> str:
+    """For a message: the package that brings a need here, and the command that installs it."""
+    system = this_system()
+    found = packages([name], system)
+    if not found:
+        return "install it with your system's package manager"
+    return f"install the package {found[0]} ({install_command(found, system)})"
+
+
+def check(groups: list[str]) -> int:
+    absent = missing(*groups)
+    if not absent:
+        return 0
+    system = this_system()
+    who = "The build needs" if set(absent) & set(BUILD) else "The tests need"
+    names = ", ".join(absent[:-1]) + " and " + absent[-1] if len(absent) > 1 else absent[0]
+    them = "them" if len(absent) > 1 else "it"
+    lines = [f"{who} {names}, which this computer does not have yet."]
+    if packages(absent, system):
+        lines += [f"Install {them} with this command, or with `make system-packages`, which installs "
+                  "everything the build and the tests need:",
+                  f"    {install_command(packages(absent, system), system)}"]
+    else:
+        lines += [f"Install {them} with your system's package manager (the guide knows the packages "
+                  "of Debian, Ubuntu, Fedora and macOS's Homebrew)."]
+    print("\n".join(lines), file=sys.stderr)
+    return 1
+
+
+def install() -> int:
+    """Install the packages for whatever the build and the tests lack, then check again."""
+    system = this_system()
+    needed = packages(missing("build", "test") + missing_faster(), system)
+    if system is None:
+        return check(["build", "test"])
+    if needed:
+        print(f"Installing system packages: {' '.join(needed)}")
+        sudo = [] if system == "macos" or os.geteuid() == 0 else ["sudo"]
+        if system == "debian":
+            env = ["env", "DEBIAN_FRONTEND=noninteractive"]
+            subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
+            subprocess.run([*sudo, *env, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *needed],
+                           check=True)
+        elif system == "fedora":
+            subprocess.run([*sudo, "dnf", "install", "-y", *needed], check=True)
+        else:
+            subprocess.run(["brew", "install", *needed], check=True)
+    return check(["build", "test"])
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["install"]:
+        return install()
+    if argv[:1] == ["check"] and set(argv[1:]) <= set(NEEDS) and argv[1:]:
+        return check(argv[1:])
+    print(__doc__.strip(), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

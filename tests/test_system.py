@@ -1,0 +1,92 @@
+"""Setting up: the system check before building, and the notice for a slower way."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, SLUG
+
+from guidebook.tools import system
+
+MAKE = shutil.which("make")
+# Hides the HarfBuzz-Subset library from WeasyPrint, which opens its libraries with cffi's dlopen.
+HIDE_HARFBUZZ_SUBSET = '''
+import cffi
+
+load = cffi.FFI.dlopen
+
+
+def dlopen(self, name, *args, **kwargs):
+    if "harfbuzz-subset" in str(name):
+        raise OSError(f"{name} is hidden by the test")
+    return load(self, name, *args, **kwargs)
+
+
+cffi.FFI.dlopen = dlopen
+'''
+
+
+def expected_command(*needs: str) -> str:
+    command = system.install_command(system.packages(list(needs), system.this_system()))
+    if Path("/etc/debian_version").exists():
+        assert "apt-get install" in command
+    return command
+
+
+# ── A slower way is a notice, not an error ──────────────────────────────────
+
+
+def test_pdf_builds_without_harfbuzz_subset_and_names_the_package_once(tmp_path):
+    (tmp_path / "sitecustomize.py").write_text(HIDE_HARFBUZZ_SUBSET)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    result = subprocess.run(
+        [sys.executable, "-m", "guidebook.tools.build", "pdf", "--out", str(tmp_path / "out")],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    assert (tmp_path / "out" / "pdf" / f"{SLUG}.pdf").exists()
+    notices = re.findall(r"^Notice: WeasyPrint made the PDF without HarfBuzz-Subset.*$", log, re.MULTILINE)
+    assert len(notices) == 1, log
+    assert expected_command("HarfBuzz-Subset") in notices[0]
+
+
+# ── make checks the system first ─────────────────────────────────────────────
+
+
+def test_make_stops_before_building_when_a_library_is_missing(tmp_path):
+    """A fake ldconfig that lists no library: the dynamic linker's list is where the check looks."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "ldconfig").write_text("#!/bin/sh\nexit 0\n")
+    (fake / "ldconfig").chmod(0o755)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [MAKE, "all", f"OUT={out}"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert result.returncode != 0
+    assert "The build needs Pango, PangoFT2 and HarfBuzz" in result.stderr
+    assert expected_command("Pango", "PangoFT2", "HarfBuzz") in result.stderr
+    assert not out.exists(), "the build started"
+
+
+def test_make_test_stops_before_testing_when_a_tool_is_missing(tmp_path):
+    """A PATH with no tools on it: the tests' Java, Chromium, Node.js, npm and Poppler are missing."""
+    result = subprocess.run(
+        [MAKE, "test", f"PYTHON={sys.executable}", "PYTEST_ARGS=--collect-only"], cwd=ROOT,
+        capture_output=True, text=True, env={**os.environ, "PATH": str(tmp_path)},
+    )
+    assert result.returncode != 0
+    assert "The tests need Java, Chromium, Node.js, npm and Poppler" in result.stderr
+    assert expected_command("Java", "Chromium", "Node.js", "npm", "Poppler") in result.stderr
+    assert "collected" not in result.stdout, "the tests started"
+
+
+def test_every_system_has_a_package_or_its_own_for_every_need():
+    needs = {*system.BUILD, *system.FASTER, *system.TEST}
+    for name, packages in system.PACKAGES.items():
+        assert set(packages) == needs, name
