@@ -73,10 +73,14 @@ def test_pages_workflow_tests_builds_and_deploys_the_site_on_push_to_main():
     assert workflow["permissions"] == {"contents": "read"}
 
 
-def test_ci_workflow_runs_make_test_on_pull_requests():
+def test_ci_workflow_tests_and_builds_pull_requests_and_keeps_the_outputs():
     workflow = load_workflow("ci.yml")
     assert set(workflow["on"]) == {"pull_request"}
-    assert [job_targets(job) for job in workflow["jobs"].values()] == [["system-packages", "test"]]
+    assert [job_targets(job) for job in workflow["jobs"].values()] == [["system-packages", "test", "all"]]
+    steps = workflow["jobs"]["test"]["steps"]
+    upload = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert len(upload) == 1 and steps[-1] == upload[0], "the outputs are uploaded after `make all`"
+    assert set(upload[0]["with"]["path"].split()) == {"_build/html", "_build/pdf/*.pdf", "_build/epub/*.epub"}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))

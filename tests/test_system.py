@@ -1,5 +1,6 @@
-"""Setting up: the system check before building, and the notice for a slower way."""
+"""Setting up: the system check before building, the notice for a slower way, the editors and macOS."""
 
+import json
 import os
 import re
 import shutil
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT, SLUG
+from test_publish import job_targets, load_workflow, make_targets_called
 
 from guidebook.tools import system
 
@@ -90,3 +92,25 @@ def test_every_system_has_a_package_or_its_own_for_every_need():
     needs = {*system.BUILD, *system.FASTER, *system.TEST}
     for name, packages in system.PACKAGES.items():
         assert set(packages) == needs, name
+
+
+# ── Editing in the browser ───────────────────────────────────────────────────
+
+
+def test_devcontainer_builds_with_make_and_forwards_the_live_preview():
+    config = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())
+    assert re.search(r"bookworm|trixie|debian", config["image"]), "a Debian-based image"
+    commands = [config[key] for key in ("onCreateCommand", "postCreateCommand")]
+    assert make_targets_called(commands) == ["system-packages", "all"]
+    live_port = int(re.search(r"^LIVE_PORT \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE).group(1))
+    assert config["forwardPorts"] == [live_port]
+    assert "make live" in config["portsAttributes"][str(live_port)]["label"]
+
+
+# ── macOS ────────────────────────────────────────────────────────────────────
+
+
+def test_a_workflow_builds_on_macos_with_homebrew():
+    jobs = [job for job in load_workflow("macos.yml")["jobs"].values() if job["runs-on"] == "macos-latest"]
+    assert [job_targets(job) for job in jobs] == [["system-packages", "all"]]
+    assert "container" not in jobs[0]
