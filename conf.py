@@ -66,6 +66,12 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "guidebook",  # the guide's own extension: see guidebook/__init__.py
+    # The website's sitemap, link-preview tags, 404 page and moved-chapter pages
+    # (configured under "HTML" below; none of them writes into the ebooks).
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
+    "sphinx_reredirects",
 ]
 
 nitpicky = True
@@ -100,6 +106,40 @@ html_theme_options = {
     "top_of_page_buttons": [],
 }
 
+# Chapters renamed with `make rename`: the old name, then the page it moved to.
+# The website keeps a page at each old address that sends readers on, so saved and
+# shared links keep working. `make rename` adds the lines; leave them in.
+redirects = {
+}
+redirect_html_template_file = str(Path(__file__).parent / "guidebook/website/redirect.html")
+
+# sitemap.xml, at the canonical address of every page; robots.txt points to it.
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "404.html"]
+
+# Link previews (OpenGraph): each chapter's front matter `description:`, the cover as the picture.
+ogp_site_url = book_site_url
+ogp_site_name = book_publisher
+ogp_image = "_static/cover.png"  # drawn by guidebook.pdf.cover
+ogp_image_alt = f"The cover of {book_title}, by {book_author} of {book_publisher}"
+ogp_social_cards = {"enable": False}
+ogp_enable_meta_description = False  # the theme writes the front matter's description
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary">']  # a tall cover, shown whole
+
+# The page a host shows for a missing address, with its links made absolute
+# under the site's path, so they work whatever the depth of that address.
+_site_path = urlsplit(book_site_url).path
+notfound_urls_prefix = _site_path
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>"
+        "<p>There is no page at this address. It may have moved when the guide was updated.</p>"
+        f'<p><a href="{_site_path}index.html">Go to the start of the guide</a>, '
+        f'or <a href="{_site_path}search.html">search it</a>.</p>'
+    ),
+}
+
 # -- EPUB --------------------------------------------------------------------------
 # Sphinx's epub3 builder, made valid (epubcheck) and accessible (DAISY Ace) by
 # guidebook.epub; the package metadata come from the book settings above.
@@ -122,7 +162,8 @@ epub_cover = ("_static/cover.png", "epub-cover.html")
 epub_tocscope = "includehidden"
 epub_tocdepth = 2
 epub_use_index = False
-epub_exclude_files = ["search.html", "genindex.html"]
+# Sphinx writes the moved-chapter pages beside the EPUB's pages: they stay out of it.
+epub_exclude_files = ["search.html", "genindex.html", *(f"{old}.xhtml" for old in redirects)]
 
 # -- PDF (WeasyPrint) ---------------------------------------------------------------------
 pdf_basename = book_slug
