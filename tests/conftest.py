@@ -42,6 +42,14 @@ class Build:
     def pdf(self) -> Path:
         return self.out / "pdf" / f"{SLUG}.pdf"
 
+    @property
+    def print_interior(self) -> Path:
+        return self.out / "print" / f"{SLUG}-interior.pdf"
+
+    @property
+    def print_cover(self) -> Path:
+        return self.out / "print" / f"{SLUG}-cover.pdf"
+
 
 def run_build(out: Path, *args: str, epoch: str = "1767225600") -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
@@ -53,11 +61,29 @@ def run_build(out: Path, *args: str, epoch: str = "1767225600") -> subprocess.Co
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory) -> Build:
-    """The whole book, built once: html, epub and pdf."""
+    """The whole book, built once: html, epub, pdf and the paperback (print)."""
     out = tmp_path_factory.mktemp("book")
-    result = run_build(out, "all")
+    result = run_build(out, "all", "print")
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"the build failed:\n{log}"
+    return Build(out, log)
+
+
+# Settings changed on the command line (-D) for the one build that tests them.
+OVERRIDES = {"book_booking_url": "https://booking.example.org/assessment", "book_edition": "9.9"}
+
+
+@pytest.fixture(scope="session")
+def overridden(tmp_path_factory) -> Build:
+    """The release (`make dist`) of the book with OVERRIDES set by -D: one build for every test of -D."""
+    out = tmp_path_factory.mktemp("overridden")
+    args = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
+    result = subprocess.run(
+        [sys.executable, "-m", "guidebook.tools.dist", "--out", str(out), *args],
+        cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the build with {args} failed:\n{log}"
     return Build(out, log)
 
 
@@ -86,3 +112,11 @@ def pdf_text(book) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(book.pdf).pages)
+
+
+@pytest.fixture(scope="session")
+def print_text(book) -> str:
+    """The paperback interior's text, page after page."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(book.print_interior).pages)

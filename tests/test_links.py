@@ -1,11 +1,12 @@
-"""Every internal link works in the website, the EPUB and the PDF (guidebook.linkcheck.internal).
+"""Every internal link works in the website and the PDF (guidebook.linkcheck.internal).
+
+The EPUB's links and anchors are checked by epubcheck (tests/test_epub.py).
 
 The checks run on the session's build, then on copies of it with one link
 broken each, which they must catch, and on small hand-made broken inputs.
 Link hygiene (https, settings-driven links, no new windows) is checked here too.
 """
 
-import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -14,10 +15,9 @@ from urllib.parse import urlsplit
 import lxml.html
 import pikepdf
 import pytest
-from bs4 import BeautifulSoup
 from lxml import etree
 
-from conftest import BOOK, ROOT
+from conftest import BOOK
 from guidebook.linkcheck import internal as links
 
 def check_site(root: Path) -> list[str]:
@@ -43,10 +43,6 @@ def test_the_download_buttons_fetch_the_built_ebooks(book):
     assert (downloads / book.pdf.name).read_bytes()[:5] == b"%PDF-"
     with zipfile.ZipFile(downloads / book.epub.name) as epub:
         assert epub.read("mimetype") == b"application/epub+zip"
-
-
-def test_every_link_and_resource_in_the_epub_resolves(book):
-    assert links.check_epub(book.epub) == []
 
 
 def test_every_internal_link_in_the_pdf_resolves(book):
@@ -110,42 +106,6 @@ def test_a_missing_download_is_caught(site, book):
     (site / "downloads" / book.pdf.name).unlink()
     assert any(f"downloads/{book.pdf.name} does not exist" in p for p in check_site(site))
     assert links.check_downloads(site, [book.pdf, book.epub]) == [f"index.html: no working download button for {book.pdf.name}"]
-
-
-def rewrite_epub(source: Path, target: Path, changes: dict[str, bytes | None]) -> None:
-    """A copy of an EPUB with some files replaced (bytes) or left out (None)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
-        for info in old.infolist():
-            data = changes.get(info.filename, old.read(info.filename))
-            if data is not None:
-                new.writestr(info, data)
-
-
-def test_a_broken_epub_anchor_is_caught(book, tmp_path):
-    page = "02-understand-their-resistance.xhtml"
-    with zipfile.ZipFile(book.epub) as epub:
-        text = epub.read(page).decode()
-    assert 'id="understand-their-resistance"' in text
-    broken = tmp_path / "broken.epub"
-    rewrite_epub(book.epub, broken, {page: text.replace('id="understand-their-resistance"', 'id="x"').encode()})
-    assert any("has no id 'understand-their-resistance'" in p for p in links.check_epub(broken))
-
-
-def test_an_epub_manifest_item_missing_from_the_package_is_caught(book, tmp_path):
-    broken = tmp_path / "broken.epub"
-    rewrite_epub(book.epub, broken, {"04-offer-alternatives.xhtml": None})
-    problems = links.check_epub(broken)
-    assert any("'04-offer-alternatives.xhtml' is not in the package" in p for p in problems)
-
-
-def test_an_epub_link_outside_the_manifest_is_caught(book, tmp_path):
-    with zipfile.ZipFile(book.epub) as epub:
-        text = epub.read("01-introduction.xhtml").decode()
-    broken = tmp_path / "broken.epub"
-    new = re.sub(r'href="02-understand-their-resistance\.xhtml', 'href="02-missing.xhtml', text, count=1)
-    assert new != text
-    rewrite_epub(book.epub, broken, {"01-introduction.xhtml": new.encode()})
-    assert any("02-missing.xhtml is not in the manifest" in p for p in links.check_epub(broken))
 
 
 def first_internal_link(pdf: pikepdf.Pdf):
@@ -250,47 +210,6 @@ def test_html_checker_follows_a_base_element(tmp_path):
     ]
 
 
-def make_epub(path: Path, files: dict[str, str], manifest: list[tuple[str, str]]) -> None:
-    items = "".join(f'<item id="i{n}" href="{href}" media-type="{kind}"/>' for n, (href, kind) in enumerate(manifest))
-    opf = f"""<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">
-      <manifest>{items}</manifest><spine><itemref idref="i0"/><itemref idref="gone"/></spine></package>"""
-    container = """<?xml version="1.0"?><container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
-      version="1.0"><rootfiles><rootfile full-path="OEBPS/content.opf"/></rootfiles></container>"""
-    with zipfile.ZipFile(path, "w") as epub:
-        epub.writestr("mimetype", "application/epub+zip")
-        epub.writestr("META-INF/container.xml", container)
-        epub.writestr("OEBPS/content.opf", opf)
-        for name, text in files.items():
-            epub.writestr(f"OEBPS/{name}", text)
-
-
-def xhtml(body: str) -> str:
-    return f'<html xmlns="http://www.w3.org/1999/xhtml"><head><link href="s.css" rel="stylesheet"/></head><body>{body}</body></html>'
-
-
-def test_epub_checker_on_a_small_package(tmp_path):
-    epub = tmp_path / "small.epub"
-    make_epub(epub, {
-        "a.xhtml": xhtml('<p id="p1"><a href="b.xhtml#here">ok</a> <a href="b.xhtml#gone">no id</a> '
-                         '<a href="c.xhtml">not listed</a> <img src="missing.png"/> '
-                         '<a href="https://example.org/">external</a></p>'),
-        "b.xhtml": xhtml('<h1 id="here">Here</h1><a href="a.xhtml#p1">back</a>'),
-        "s.css": "@font-face { src: url(fonts/gone.woff2) } body { background: url('ok.png') }",
-        "ok.png": "png",
-        "c.xhtml": xhtml("stray"),
-    }, [("a.xhtml", "application/xhtml+xml"), ("b.xhtml", "application/xhtml+xml"), ("s.css", "text/css"),
-        ("ok.png", "image/png"), ("missing.png", "image/png")])
-    assert links.check_epub(epub) == [
-        "OEBPS/content.opf: manifest item 'missing.png' is not in the package",
-        "OEBPS/c.xhtml is in the package but not in the manifest",
-        "OEBPS/content.opf: the spine names 'gone', which is not in the manifest",
-        "OEBPS/a.xhtml: href='b.xhtml#gone': OEBPS/b.xhtml has no id 'gone'",
-        "OEBPS/a.xhtml: href='c.xhtml': OEBPS/c.xhtml is not in the manifest",
-        "OEBPS/a.xhtml: src='missing.png': OEBPS/missing.png is not in the package",
-        "OEBPS/s.css: url='fonts/gone.woff2': OEBPS/fonts/gone.woff2 is not in the manifest",
-    ]
-
-
 def test_pdf_checker_on_a_small_pdf(tmp_path):
     pdf = pikepdf.new()
     pdf.add_blank_page()
@@ -346,13 +265,3 @@ def test_no_link_opens_a_new_window(book):
         assert tree.xpath("//*[@target]") == []
 
 
-def test_booking_and_original_post_links_come_from_the_settings(book):
-    """Chapters link to the booking page and the post with {booking}, {booking-button} and
-    {original-post}, never by typing the address; the built links carry the settings."""
-    for chapter in sorted((ROOT / "docs").glob("*.md")):
-        text = chapter.read_text(encoding="utf-8")
-        for setting in ("book_booking_url", "book_original_post_url", "book_site_url"):
-            assert BOOK[setting].rstrip("/") not in text, f"{chapter.name} types {setting}: use its role"
-    soup = BeautifulSoup((book.html / "11-about.html").read_bytes(), "lxml")
-    assert soup.find("a", class_="book-booking-url")["href"] == BOOK["book_booking_url"]
-    assert soup.find("a", class_="book-original-post-url")["href"] == BOOK["book_original_post_url"]

@@ -1,8 +1,9 @@
 """Each usual mistake fails the build with the file, the line and what to do, and loses nothing.
 
-Each case changes a copy of a good, built book, builds the website again, and
-checks that the build fails, that the message names the file and the line and
-says what to do, and that every file of the last good output is unchanged.
+Every mistake goes into its own chapter of one copy of a good, built book,
+and the website is built again once: the build must fail, name each mistake's
+file and line and say what to do, and leave every file of the last good
+output unchanged.
 """
 
 import re
@@ -16,16 +17,14 @@ from conftest import SLUG
 
 from guidebook.authoring.messages import fence_problems
 
-CHAPTER = "docs/04-offer-alternatives.md"
-
 
 @pytest.fixture(scope="module")
-def good_book(tmp_path_factory) -> Path:
+def good_book(tmp_path_factory) -> tuple[Path, str]:
     book = copy_book(tmp_path_factory.mktemp("good") / "book")
     placeholder_ebooks(book / "_build", SLUG)
     result = build(book, "html")
     assert result.returncode == 0, result.stdout + result.stderr
-    return book
+    return book, result.stdout + result.stderr
 
 
 def line_of(text: str, marker: str) -> int:
@@ -46,35 +45,39 @@ def replace(book: Path, name: str, old: str, new: str, marker: str) -> tuple[str
     return name, line_of(path.read_text(encoding="utf-8"), marker)
 
 
+# Each mistake, in a chapter of its own: ((file, line), a words the explanation must hold).
+
 def missing_label(book):
-    return append(book, CHAPTER, "\nSee {ref}`the end <conclusoin>`.\n", "conclusoin"), "Did you mean 'conclusion'?"
+    return append(book, "docs/01-introduction.md", "\nSee {ref}`the end <conclusoin>`.\n", "conclusoin"), \
+        "Did you mean 'conclusion'?"
 
 
 def missing_image(book):
-    return append(book, CHAPTER, "\n![Zac at his desk](images/zac.png)\n", "zac.png"), "docs/images/"
+    return append(book, "docs/08-conclusion.md", "\n![Zac at his desk](images/zac.png)\n", "zac.png"), "docs/images/"
 
 
 def unknown_directive(book):
-    return replace(book, CHAPTER, ":::{admonition} Key idea", ":::{admonitoin} Key idea", "admonitoin"), \
-        "Did you mean 'admonition'?"
+    return replace(book, "docs/02-understand-their-resistance.md", ":::{admonition} Key idea",
+                   ":::{admonitoin} Key idea", "admonitoin"), "Did you mean 'admonition'?"
 
 
 def unclosed_fence(book):
-    return append(book, CHAPTER, "\n:::{admonition} Try this\nWrite it down.\n", "Try this"), "never closed"
+    return append(book, "docs/10-next-steps.md", "\n:::{admonition} Try this\nWrite it down.\n", "Try this"), \
+        "never closed"
 
 
 def fence_without_braces(book):
-    return replace(book, CHAPTER, ":::{admonition} Key idea", ":::admonition Key idea", "admonition Key"), \
-        "curly brackets"
+    return replace(book, "docs/03-communicate-your-feelings-clearly.md", ":::{admonition} Key idea",
+                   ":::admonition Key idea", "admonition Key"), "curly brackets"
 
 
 def invalid_front_matter(book):
-    return replace(book, CHAPTER, 'description: "Step 3: when', "description: Step 3: when", "description:"), \
-        "double quotes"
+    return replace(book, "docs/04-offer-alternatives.md", 'description: "Step 3: when', "description: Step 3: when",
+                   "description:"), "double quotes"
 
 
 def unclosed_front_matter(book):
-    return replace(book, CHAPTER, "---\n\n(offer", "\n(offer", "---"), "not closed"
+    return replace(book, "docs/06-reevaluate-the-relationship.md", "\n---\n", "\n\n", "---"), "not closed"
 
 
 def chapter_not_in_toctree(book):
@@ -85,44 +88,51 @@ def chapter_not_in_toctree(book):
 
 
 def duplicate_label(book):
-    where = append(book, CHAPTER, "\n(conclusion)=\n## More\n\nText.\n", "(conclusion)=")
+    where = append(book, "docs/07-respect-their-decision.md", "\n(conclusion)=\n## More\n\nText.\n", "(conclusion)=")
     return where, "used twice"
 
 
 def raw_html(book):
-    return append(book, CHAPTER, '\n<div class="note">Call me</div>\n', "Call me"), "use Markdown instead"
+    return append(book, "docs/11-about.md", '\n<div class="note">Call me</div>\n', "Call me"), "use Markdown instead"
 
 
 MISTAKES = [missing_label, missing_image, unknown_directive, unclosed_fence, fence_without_braces,
             invalid_front_matter, unclosed_front_matter, chapter_not_in_toctree, duplicate_label, raw_html]
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.__name__ for m in MISTAKES])
-def test_mistake_is_explained_and_loses_nothing(good_book, tmp_path, mistake):
-    book = tmp_path / "book"
-    shutil.copytree(good_book, book)
+@pytest.fixture(scope="module")
+def mistaken(good_book, tmp_path_factory) -> tuple[dict, str, dict, dict]:
+    """Every mistake at once, built once: (where and hint by mistake, the log, hashes before, after)."""
+    book = tmp_path_factory.mktemp("mistakes") / "book"
+    shutil.copytree(good_book[0], book)
     before = hashes(book / "_build")
-    (name, line), hint = mistake(book)
-
+    made = {mistake.__name__: mistake(book) for mistake in MISTAKES}
     result = build(book, "html")
     log = result.stdout + result.stderr
-
     assert result.returncode != 0, log
+    return made, log, before, hashes(book / "_build")
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.__name__ for m in MISTAKES])
+def test_mistake_is_explained_with_its_file_and_line(mistaken, mistake):
+    made, log, _, _ = mistaken
+    (name, line), hint = made[mistake.__name__]
     # "docs/x.md:12: ERROR: …" (or, for a duplicate, the other file naming this line)
     named = re.search(rf"^{re.escape(name)}:{line}: ERROR: .+\n    What to do: .+$", log, re.M) \
         or re.search(rf"^docs/[\w-]+\.md:\d+: ERROR: .*{re.escape(name)}, line {line}\..*\n    What to do: ", log, re.M)
     assert named, log
     assert hint in log, log
-    assert "The last good output" in log and "is unchanged" in log, log
+
+
+def test_a_failed_build_says_so_once_and_loses_nothing(mistaken):
+    _, log, before, after = mistaken
+    assert log.count("The last good output") == 1 and "is unchanged" in log, log
     assert " INFO " not in log, log  # nothing but the messages that matter
-    assert hashes(book / "_build") == before
-    assert before  # the good output was there to keep
+    assert before and after == before
 
 
 def test_the_good_book_has_nothing_to_explain(good_book):
-    result = build(good_book, "html")
-    assert result.returncode == 0
-    assert "What to do" not in result.stdout + result.stderr
+    assert "What to do" not in good_book[1]
 
 
 @pytest.mark.parametrize("source, lines", [
