@@ -147,3 +147,16 @@ def test_the_good_book_has_nothing_to_explain(good_book):
 ])
 def test_fence_check(source, lines):
     assert [line for line, _ in fence_problems(source.splitlines())] == lines
+
+
+def test_suggestions_know_every_block_and_role_the_book_and_its_guide_use():
+    """A misspelt name is matched against the lists in messages.py: they must hold every name in use."""
+    from conftest import ROOT
+    from guidebook.authoring.messages import KNOWN_DIRECTIVES, KNOWN_ROLES
+
+    texts = [path.read_text(encoding="utf-8") for path in [*(ROOT / "docs").glob("*.md"), ROOT / "EDITING.md"]]
+    blocks = {name for text in texts for name in re.findall(r"^\s*(?::{3,}|`{3,})\{([\w-]+)\}", text, re.M)}
+    roles = {name for text in texts for name in re.findall(r"(?:^|[\s(])\{([\w-]+)\}`", text, re.M)}
+    assert {"admonition", "grid-item-card", "booking-button"} <= blocks and {"ref", "booking"} <= roles
+    assert blocks - set(KNOWN_DIRECTIVES) - {"eval-rst"} == set()
+    assert roles - set(KNOWN_ROLES) == set()
