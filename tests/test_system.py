@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, SLUG
 from test_publish import job_targets, load_workflow, make_targets_called
 
@@ -86,6 +88,18 @@ def test_make_test_stops_before_testing_when_a_tool_is_missing(tmp_path):
     assert "The tests need Java, Chromium, Node.js, npm and Poppler" in result.stderr
     assert expected_command("Java", "Chromium", "Node.js", "npm", "Poppler") in result.stderr
     assert "collected" not in result.stdout, "the tests started"
+
+
+@pytest.mark.parametrize("release, expected", [
+    ('ID=debian\nVERSION_ID="12"', "debian"),
+    ("ID=ubuntu\nID_LIKE=debian", "debian"),
+    ('ID=linuxmint\nID_LIKE="ubuntu debian"', "debian"),
+    ("ID=fedora", "fedora"),
+    ('ID="arch"', None),
+])
+def test_the_system_is_read_from_os_release(tmp_path, release, expected):
+    (tmp_path / "os-release").write_text(release + "\n")
+    assert system.this_system(tmp_path / "os-release") == expected
 
 
 def test_every_system_has_a_package_or_its_own_for_every_need():

@@ -83,19 +83,18 @@ FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts
 CHROME_APP = "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"
 
 
-def this_system() -> str | None:
+def this_system(os_release: Path = Path("/etc/os-release")) -> str | None:
     """"debian" (Debian, Ubuntu and their kin), "fedora", "macos", or None."""
     if sys.platform == "darwin":
         return "macos"
     try:
-        release = dict(
-            line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line
-        )
+        release = dict(line.split("=", 1) for line in os_release.read_text().splitlines() if "=" in line)
     except OSError:
         return None
-    names = f"{release.get('ID', '')} {release.get('ID_LIKE', '')}".replace('"', "").split()
-    return next((system for system in ("debian", "fedora") if system in names or
-                 (system == "debian" and "ubuntu" in names)), None)
+    names = set(f"{release.get('ID', '')} {release.get('ID_LIKE', '')}".replace('"', "").split())
+    if names & {"debian", "ubuntu"}:
+        return "debian"
+    return "fedora" if "fedora" in names else None
 
 
 def linked_libraries() -> str | None:
@@ -122,7 +121,7 @@ def has(kind: str, what: str, libraries: str | None) -> bool:
     if sys.platform == "darwin" and "chromium" in commands and Path(CHROME_APP).exists():
         return True
     found = next(filter(None, map(shutil.which, commands)), None)
-    if found and commands == ["java"]:  # macOS has a java that only says no Java is installed
+    if found and sys.platform == "darwin" and commands == ["java"]:  # a java that says no Java is installed
         return subprocess.run([found, "-version"], capture_output=True).returncode == 0
     return found is not None
 
