@@ -61,7 +61,7 @@ test: test-needs venv node_modules/.installed ## Run every test (builds each for
 # Writing the guide (EDITING.md). The live preview (sphinx-autobuild, see
 # guidebook/tools/live.py) builds only the website, into _build/live: the ebooks
 # are not rebuilt live, and _build/html stays as it was.
-.PHONY: live chapter import spell
+.PHONY: live chapter import rename spell
 LIVE_PORT ?= 8000
 
 live: build-needs venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
@@ -72,6 +72,9 @@ chapter: venv ## Start a chapter: make chapter TITLE="Step 7: Keep Going" [AFTER
 
 import: venv ## Make a chapter draft of a blog export: make import POST=path/to/export.txt
 	@$(BIN)/python -m guidebook.tools.importer "$$POST" $(if $(AFTER),--after "$(AFTER)") $(if $(filter no,$(STEPS)),--no-steps)
+
+rename: venv ## Rename a chapter; its old address still works: make rename FROM=04-offer-alternatives TO=05-offer-alternatives
+	@$(BIN)/python -m guidebook.tools.rename "$(FROM)" "$(TO)"
 
 spell: venv ## Check the spelling of the chapters and every other file (codespell)
 	@$(BIN)/codespell && $(BIN)/codespell --builtin en-GB_to_en-US docs/*.md && echo "Spelling: no mistakes found." || \

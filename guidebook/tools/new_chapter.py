@@ -3,9 +3,9 @@
 Writes ``docs/NN-slug.md`` from a template and lists it in the table of
 contents in ``docs/index.md``: after the last chapter, before the back matter
 (the workbook, next steps and about pages), or after the chapter given with
-``--after``. No file is ever renamed: a chapter's file name is its web
-address, so NN is simply the next free number, and the order readers see is
-the order of the table of contents.
+``--after``. NN is simply the next free number, and the order readers see is
+the order of the table of contents (``make rename`` renumbers a chapter and
+keeps its old address working).
 """
 
 from __future__ import annotations
