@@ -12,7 +12,7 @@ SPHINXOPTS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := all
-.PHONY: help all html epub pdf linkcheck test clean clean-all venv build-needs test-needs
+.PHONY: help all html epub pdf print linkcheck test clean clean-all venv build-needs test-needs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ epub: build-needs venv ## Build the EPUB into _build/epub
 
 pdf: build-needs venv ## Build the PDF into _build/pdf
 	@$(BUILD) pdf
+
+print: build-needs venv ## Build the paperback (interior and cover, PDF/X-4) into _build/print
+	@$(BUILD) print
 
 linkcheck: venv ## Check every external link live (needs internet); report in _build/linkcheck
 	@$(BUILD) linkcheck
@@ -82,7 +85,7 @@ spell: venv ## Check the spelling of the chapters and every other file (codespel
 
 .PHONY: dist readthedocs system-packages
 
-dist: build-needs venv ## Build, then write the release (site zip, PDF, EPUB, SHA-256 sums) into _build/dist
+dist: build-needs venv ## Build, then write the release (site zip, PDF, EPUB, paperback, SHA-256 sums) into _build/dist
 	@$(BIN)/python -m guidebook.tools.dist --out $(OUT)
 
 readthedocs: build-needs venv ## Build, then copy the outputs where Read the Docs publishes them

@@ -29,6 +29,10 @@ def test_every_sentence_is_in_the_pdf(pdf_text):
     assert missing_from(pdf_text, letters) == []
 
 
+def test_every_sentence_is_in_the_paperback(print_text):
+    assert missing_from(print_text, letters) == []
+
+
 @pytest.mark.parametrize("chrome", ["BreakBox Blog.png"])
 def test_page_chrome_is_not_chapter_text(html_text, chrome):
     assert chrome not in html_text

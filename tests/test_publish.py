@@ -187,20 +187,24 @@ def test_readthedocs_gets_the_site_and_one_file_per_download(book, tmp_path):
 # ── Release files (make dist) ────────────────────────────────────────────────
 
 
+def release_files(name: str) -> list[str]:
+    """The files of a release, each with its SHA-256 sum: the ebooks, the website and the paperback."""
+    return [f"{name}.zip", f"{name}.pdf", f"{name}.epub", f"{name}-print-interior.pdf", f"{name}-print-cover.pdf"]
+
+
 def test_dist_writes_the_named_release_with_checksums(book, tmp_path):
     name = dist.release_name(SLUG, BOOK["book_edition"])
     assert name == f"{SLUG}-{BOOK['book_edition']}"
     files = dist.package(book.out, tmp_path / "dist", name, SLUG, epoch=1767225600)
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted(
-        f"{name}.{ext}" for ext in ("zip", "pdf", "epub", "sha256")
-    )
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted([*release_files(name), f"{name}.sha256"])
     sums = dict(line.split("  ")[::-1] for line in files[-1].read_text().splitlines())
-    assert sorted(sums) == sorted(f"{name}.{ext}" for ext in ("zip", "pdf", "epub"))
+    assert sorted(sums) == sorted(release_files(name))
     for filename, digest in sums.items():
         assert re.fullmatch(r"[0-9a-f]{64}", digest)
         assert hashlib.sha256((tmp_path / "dist" / filename).read_bytes()).hexdigest() == digest
     assert (tmp_path / "dist" / f"{name}.pdf").read_bytes() == book.pdf.read_bytes()
     assert (tmp_path / "dist" / f"{name}.epub").read_bytes() == book.epub.read_bytes()
+    assert (tmp_path / "dist" / f"{name}-print-cover.pdf").read_bytes() == book.print_cover.read_bytes()
     with zipfile.ZipFile(tmp_path / "dist" / f"{name}.zip") as site:
         names = site.namelist()
         assert f"{name}/index.html" in names and f"{name}/downloads/{SLUG}.epub" in names
@@ -229,9 +233,7 @@ def test_dist_command_builds_and_names_the_release_by_the_edition(book, tmp_path
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(p.name for p in (out / "dist").iterdir()) == sorted(
-        f"{SLUG}-9.9.{ext}" for ext in ("zip", "pdf", "epub", "sha256")
-    )
+    assert sorted(p.name for p in (out / "dist").iterdir()) == sorted([*release_files(f"{SLUG}-9.9"), f"{SLUG}-9.9.sha256"])
     assert f"Release {SLUG}-9.9:" in result.stdout
 
 

@@ -39,7 +39,7 @@ class PlaceAnswerLines(SphinxPostTransform):
 
     def run(self, **kwargs):
         for node in list(self.document.findall(answer_lines)):
-            if self.app.builder.name != "pdf":
+            if self.app.builder.name not in ("pdf", "print"):
                 node.parent.remove(node)
                 continue
             box = nodes.container(classes=["answer-lines"])

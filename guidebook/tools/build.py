@@ -1,6 +1,6 @@
 """Build the guide with stock ``sphinx-build``, keeping the last good output if a build fails.
 
-    python -m guidebook.tools.build [html|epub|pdf|all|linkcheck] [--out DIR] [-D name=value] [-v]
+    python -m guidebook.tools.build [html|epub|pdf|print|all|linkcheck] [--out DIR] [-D name=value] [-v]
 
 Each format is one ``sphinx-build -b FORMAT -c . -d DOCTREES docs OUT -W --keep-going -n``,
 the command any Sphinx user would run. This wrapper only adds what ``make``
@@ -12,9 +12,9 @@ promises on top of it:
   chapters is thrown away with it, so the next build reads them again and
   reports the same mistake.
 - **One read.** The formats share the staged doctrees: the first build reads
-  the chapters, the others only write. With both ebooks to write, the chapters
-  are read first and the two ebooks are then written side by side, one per
-  core; the website comes last, as it offers the ebooks with their sizes.
+  the chapters, the others only write. With two or more of the ebooks and the
+  paperback (``print``) to write, the chapters are read first and those are then
+  written side by side; the website comes last, as it offers the ebooks with their sizes.
 - **Reproducible dates.** ``SOURCE_DATE_EPOCH`` is the last commit's time.
 """
 
@@ -29,8 +29,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIR = ROOT / "docs"
 DEFAULT_OUT = ROOT / "_build"
 # The ebooks come first: the website offers them for download, with their sizes.
-FORMATS = ("epub", "pdf", "html")
+FORMATS = ("epub", "pdf", "print", "html")
 EBOOKS = ("epub", "pdf")
+# What `make` builds. The paperback (print) is built when asked for, by `make print`
+# and `make dist`: it is for printers, and a third WeasyPrint run would slow every build.
+ALL = ("epub", "pdf", "html")
 STRICT = ["-W", "--keep-going", "-n"]
 # Reads the chapters into the doctrees and writes nothing.
 READER = "dummy"
@@ -64,7 +67,13 @@ def outputs(out: Path, slug: str) -> dict[str, Path]:
         "html": out / "html" / "index.html",
         "epub": out / "epub" / f"{slug}.epub",
         "pdf": out / "pdf" / f"{slug}.pdf",
+        "print": out / "print" / f"{slug}-interior.pdf",
     }
+
+
+def print_cover(out: Path, slug: str) -> Path:
+    """The paperback's cover, written beside its interior."""
+    return out / "print" / f"{slug}-cover.pdf"
 
 
 def sphinx_build(builder: str, outdir: Path, doctrees: Path, overrides: list[str], quiet: bool) -> list[str]:
@@ -114,7 +123,7 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     out = out.resolve()
     slug = book_slug()
-    wanted = set(FORMATS) if "all" in targets else set(targets)
+    wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)
     if "html" in wanted:  # the website offers the ebooks: build any that are missing
         wanted |= {fmt for fmt in EBOOKS if not outputs(out, slug)[fmt].exists()}
     formats = [fmt for fmt in FORMATS if fmt in wanted]
@@ -126,12 +135,12 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     def command(builder: str) -> list[str]:
         return sphinx_build(builder, staging / builder, doctrees, overrides, quiet)
 
-    ebooks = [fmt for fmt in formats if fmt in EBOOKS]
-    if len(ebooks) == 2:
+    writers = [fmt for fmt in formats if fmt != "html"]  # the ebooks and the paperback
+    if len(writers) >= 2:
         read_failed = run_side_by_side({READER: command(READER)})
-        failed = formats if read_failed else run_side_by_side({fmt: command(fmt) for fmt in ebooks})
+        failed = formats if read_failed else run_side_by_side({fmt: command(fmt) for fmt in writers})
     else:
-        failed = run_side_by_side({fmt: command(fmt) for fmt in ebooks})
+        failed = run_side_by_side({fmt: command(fmt) for fmt in writers})
     if "html" in formats and not failed:
         for fmt in EBOOKS:  # the last good ebooks, for the download buttons
             if fmt not in formats:
@@ -193,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     for fmt, path in outputs(args.out.resolve(), book_slug()).items():
         if fmt in built:
             print(f"  {fmt:5} {os.path.relpath(path)}")
+    if "print" in built:
+        print(f"  {'':5} {os.path.relpath(print_cover(args.out.resolve(), book_slug()))}")
     return 0
 
 

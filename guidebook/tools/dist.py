@@ -5,6 +5,8 @@ here too), then writes into ``DIR/dist``, each named ``<book_slug>-<book_edition
 
 - ``….zip``: the website, in a folder of that name (the ebooks are inside it);
 - ``….pdf`` and ``….epub``: the ebooks;
+- ``…-print-interior.pdf`` and ``…-print-cover.pdf``: the paperback, for a printer
+  (PDF/X-4; the website does not offer them);
 - ``….sha256``: their SHA-256 sums, in the format ``sha256sum --check`` reads.
 
 The zip is reproducible: its entries are sorted and dated ``SOURCE_DATE_EPOCH``.
@@ -23,7 +25,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from guidebook.tools.build import DEFAULT_OUT, BuildFailed, build, outputs, source_date_epoch
+from guidebook.tools.build import DEFAULT_OUT, BuildFailed, build, outputs, print_cover, source_date_epoch
 from guidebook.settings import book_settings as conf_book_settings
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -69,15 +71,21 @@ def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
 def package(out: Path, dist: Path, name: str, slug: str, epoch: int) -> list[Path]:
     """Write the release files for the book built in ``out`` into ``dist`` (emptied first)."""
     built = outputs(out, slug)
-    missing = [str(path) for path in built.values() if not path.exists()]
+    copies = {
+        built["pdf"]: f"{name}.pdf",
+        built["epub"]: f"{name}.epub",
+        built["print"]: f"{name}-print-interior.pdf",
+        print_cover(out, slug): f"{name}-print-cover.pdf",
+    }
+    missing = [str(path) for path in [built["html"], *copies] if not path.exists()]
     if missing:
-        raise FileNotFoundError(f"build the book first (`make`): missing {', '.join(missing)}")
+        raise FileNotFoundError(f"build the book first (`make all print`): missing {', '.join(missing)}")
     shutil.rmtree(dist, ignore_errors=True)
     dist.mkdir(parents=True)
-    files = [dist / f"{name}.zip", dist / f"{name}.pdf", dist / f"{name}.epub"]
+    files = [dist / f"{name}.zip", *(dist / copy for copy in copies.values())]
     zip_folder(built["html"].parent, files[0], name, epoch)
-    shutil.copyfile(built["pdf"], files[1])
-    shutil.copyfile(built["epub"], files[2])
+    for source, copy in copies.items():
+        shutil.copyfile(source, dist / copy)
     sums = dist / f"{name}.sha256"
     sums.write_text("".join(f"{sha256(path)}  {path.name}\n" for path in files))
     return [*files, sums]
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = book_settings(args.overrides)
     try:
         name = release_name(settings["book_slug"], str(settings["book_edition"]))
-        build(["all"], out, args.overrides)
+        build(["all"] if args.readthedocs else ["all", "print"], out, args.overrides)
     except (ValueError, BuildFailed) as error:
         print(f"\n{error}", file=sys.stderr)
         return 1
