@@ -245,3 +245,13 @@ def test_the_spine_carries_the_title_only_when_the_book_is_thick_enough(book, tm
 def test_the_website_does_not_offer_the_paperback(book):
     names = {path.name for path in book.html.rglob("*.pdf")}
     assert names == {f"{SLUG}.pdf"}
+
+
+def test_the_paperback_files_are_the_same_bytes_from_the_same_sources(book, tmp_path, monkeypatch):
+    """Like the ebooks: WeasyPrint's PDF/X metadata would otherwise carry a random DocumentID."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the build's date, as every build sets it
+    static = book.out / "print" / "_static"
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        write_wrap(SimpleNamespace(**BOOK), TRIM, 40, static, tmp_path / folder / "cover.pdf")
+    assert (tmp_path / "one" / "cover.pdf").read_bytes() == (tmp_path / "two" / "cover.pdf").read_bytes()

@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.pdf.builder import PdfBuilder, weasyprint_warnings_as_sphinx_warnings
-from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, page_size_inches, press_options
+from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, page_size_inches, press_options, steady_document_id
 from guidebook.pdf.wrap import write_wrap
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ class PrintBuilder(PdfBuilder):
             document = self.lay_out(HTML(filename=Path(self.outdir, f"{self.config.root_doc}.html")))
             document.write_pdf(
                 partial,
+                finisher=steady_document_id(interior.name + self.config.book_uuid + self.config.book_edition),
                 pdf_variant=PDF_VARIANT,
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,

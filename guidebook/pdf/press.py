@@ -7,8 +7,10 @@ both files declare sRGB (the profile WeasyPrint ships) and the printer
 converts from it to its inks.
 """
 
+import re
 from importlib.resources import files
 from pathlib import Path
+from uuid import NAMESPACE_URL, uuid5
 
 PDF_VARIANT = "pdf/x-4"
 BLEED_IN = 0.125  # what the printer trims off the outer edges
@@ -27,6 +29,21 @@ def press_options(css: str = "") -> dict:
     intent = f"@color-profile --srgb {{ src: url({profile.as_uri()}); components: r, g, b; }}\n"
     profiles: dict = {}
     return {"stylesheets": [CSS(string=intent + css, color_profiles=profiles)], "color_profiles": profiles}
+
+
+def steady_document_id(name: str):
+    """A WeasyPrint finisher giving the file an XMP DocumentID made from ``name``.
+
+    WeasyPrint's PDF/X-4 metadata carries a random DocumentID, so that two builds
+    of one commit would differ; this one is the same for the same book and file.
+    """
+    document_id = f"xmp.did:{uuid5(NAMESPACE_URL, name)}".encode()
+
+    def finish(document, pdf) -> None:
+        metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+        metadata.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, part) for part in metadata.stream]
+
+    return finish
 
 
 def page_size_inches(size: str) -> tuple[float, float] | None:
