@@ -120,3 +120,40 @@ def print_text(book) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(book.print_interior).pages)
+
+
+# ── The website in a real browser (test_browser.py, test_workbook.py) ───────────────
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def missing(what: str, install: str):
+    message = f"{what} is missing: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The machine's Chromium, one for the session: Playwright runs one browser at a time."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Playwright", ".venv/bin/pip install -r requirements.txt")
+    if not CHROMIUM.exists():
+        missing("Chromium", "sudo apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(book):
+    """The built website, served from 127.0.0.1 under the path of book_site_url."""
+    from guidebook.tools.site_server import SiteServer, site_path
+
+    with SiteServer(book.html, site_path(BOOK["book_site_url"])) as server:
+        yield server

@@ -5,18 +5,14 @@ its host will serve it. One browser per session; every page is visited once in
 each colour scheme and width, and the checks below read what those visits saw.
 """
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import BOOK
-from guidebook.tools.site_server import SiteServer, site_path
+from conftest import BOOK  # the browser and the local server (site) are conftest's fixtures
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCHEMES = ["light", "dark"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 STEP_CARDS = 6
@@ -27,33 +23,6 @@ window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation",
   (e) => window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
 """
-
-
-def missing(what: str, install: str):
-    message = f"{what} is missing: {install}"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright", ".venv/bin/pip install -r requirements.txt")
-    if not CHROMIUM.exists():
-        missing("Chromium", "sudo apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def site(book):
-    with SiteServer(book.html, site_path(BOOK["book_site_url"])) as server:
-        yield server
 
 
 def site_pages(book) -> list[str]:
