@@ -123,6 +123,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             HTML(filename=source).write_pdf(
                 partial,
                 pdf_variant="pdf/ua-1",
+                pdf_forms=True,  # the workbook's answer fields (guidebook.markup.workbook)
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,
             )
