@@ -22,6 +22,12 @@ ANSWERS = [
     ("Step 1: Reflect", "Stigma", "Their family sees therapy as a failure."),
     ("Step 2: Say it", "“I’m concerned that…”", "we keep having the same argument."),
 ]
+CHAPTER_LINKS = {  # chapter: the workbook part it links to
+    "02-understand-their-resistance": "Step 1: Reflect",
+    "03-communicate-your-feelings-clearly": "Step 2: Say it",
+    "04-offer-alternatives": "Step 3: Propose",
+    "06-reevaluate-the-relationship": "Step 5: Reevaluate",
+}
 
 
 def test_the_workbook_has_prompts():
@@ -194,6 +200,28 @@ def test_the_page_says_answers_stay_on_the_device(browser, site):
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def test_chapters_link_to_their_part_of_the_workbook(book):
+    workbook = soup(book.html / f"{WORKBOOK}.html")
+    for chapter, part in CHAPTER_LINKS.items():
+        links = soup(book.html / f"{chapter}.html").select(f'article a[href^="{WORKBOOK}.html#"]')
+        assert links, chapter
+        target = workbook.find(id=links[0]["href"].split("#")[1])
+        panel = target.find_parent(class_="sd-tab-content")
+        assert panel.find_previous_sibling("label").get_text(strip=True) == part, chapter
+        assert panel.select("textarea"), chapter
+
+
+def test_following_a_chapter_link_opens_its_part(browser, site):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(site.url + "03-communicate-your-feelings-clearly.html")
+    page.locator(f'article a[href^="{WORKBOOK}.html#"]').click()
+    page.wait_for_load_state("load")
+    page.get_by_label(ANSWERS[-1][1], exact=True).wait_for(state="visible", timeout=5000)
+    assert page.get_by_label(ANSWERS[0][1], exact=True).is_hidden()  # on the first tab, not shown
+    context.close()
 
 
 def test_the_booking_call_to_action_closes_the_workbook_in_every_format(book):
