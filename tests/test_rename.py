@@ -3,23 +3,25 @@
 import ast
 import os
 import shutil
-import subprocess
-import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from book_copy import ROOT, build, copy_book, placeholder_ebooks
 from conftest import BOOK, SLUG
+from guidebook.tools import rename as tool
 from guidebook.tools.site_server import SiteServer, site_path
 
 OLD, NEW = "04-offer-alternatives", "05-offer-alternatives"
 
 
-def rename(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "guidebook.tools.rename", *args],
-                          cwd=cwd, capture_output=True, text=True)
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 def redirects(conf: Path) -> dict[str, str]:
@@ -45,15 +47,21 @@ def docs(tmp_path) -> Path:
     return docs
 
 
-def rename_in(docs: Path, *names: str) -> subprocess.CompletedProcess:
-    return rename(*names, "--docs", str(docs), "--conf", str(docs.parent / "conf.py"))
+@pytest.fixture
+def rename_in(capsys):
+    """Run the tool as `make rename` does, on a copy of docs/ and the conf.py beside it."""
+    def run(docs: Path, *names: str) -> Run:
+        returncode = tool.main([*names, "--docs", str(docs), "--conf", str(docs.parent / "conf.py")])
+        out = capsys.readouterr()
+        return Run(returncode, out.out, out.err)
+    return run
 
 
 def snapshot(docs: Path) -> dict[str, bytes]:
     return {p.relative_to(docs.parent).as_posix(): p.read_bytes() for p in [*docs.rglob("*.md"), docs.parent / "conf.py"]}
 
 
-def test_rename_updates_the_contents_every_link_and_the_redirects(docs):
+def test_rename_updates_the_contents_every_link_and_the_redirects(docs, rename_in):
     before = toctree(docs)
     result = rename_in(docs, OLD, f"docs/{NEW}.md")  # the path and the .md are optional
     assert result.returncode == 0, result.stderr
@@ -65,7 +73,7 @@ def test_rename_updates_the_contents_every_link_and_the_redirects(docs):
     assert redirects(docs.parent / "conf.py") == {OLD: f"{NEW}.html"}
 
 
-def test_a_chapter_renamed_twice_redirects_straight_to_its_last_name(docs):
+def test_a_chapter_renamed_twice_redirects_straight_to_its_last_name(docs, rename_in):
     assert rename_in(docs, OLD, NEW).returncode == 0
     assert rename_in(docs, NEW, "12-offer-alternatives").returncode == 0
     assert redirects(docs.parent / "conf.py") == {OLD: "12-offer-alternatives.html", NEW: "12-offer-alternatives.html"}
@@ -82,7 +90,7 @@ def test_a_chapter_renamed_twice_redirects_straight_to_its_last_name(docs):
     (("index", "00-home"), "docs/index.md is not a chapter"),
     ((OLD,), "give the chapter's name and its new name: make rename FROM="),
 ])
-def test_a_rename_that_cannot_be_done_changes_nothing_and_says_why(docs, names, message):
+def test_a_rename_that_cannot_be_done_changes_nothing_and_says_why(docs, rename_in, names, message):
     before = snapshot(docs)
     result = rename_in(docs, *names)
     assert result.returncode == 1
@@ -94,8 +102,7 @@ def test_a_rename_that_cannot_be_done_changes_nothing_and_says_why(docs, names, 
 def renamed_site(tmp_path_factory) -> Path:
     """A copy of the book with a chapter renamed, then built as `make` builds it (the PDF is a stand-in)."""
     book = copy_book(tmp_path_factory.mktemp("rename") / "book")
-    renamed = rename(OLD, NEW, cwd=book)  # the copy's own tool, docs/ and conf.py
-    assert renamed.returncode == 0, renamed.stderr
+    tool.rename(OLD, NEW, book / "docs", book / "conf.py")
     placeholder_ebooks(book / "_build", SLUG)
     (book / "_build" / "epub" / f"{SLUG}.epub").unlink()
     result = build(book, "epub", "html")
