@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 from conftest import BOOK, OVERRIDES, ROOT, SLUG
 from post import letters
 
-from guidebook.pdf.paperback import inside_margin, printed_address
-from guidebook.pdf.press import BLEED_IN, page_size_inches
-from guidebook.pdf.wrap import spine_width, write_wrap
+from guidebook.pdf.paperback import inside_margin
+from guidebook.pdf.press import BLEED_IN, page_size_inches, printed_address
+from guidebook.pdf.wrap import BARCODE_IN, BARCODE_MARGIN_IN, spine_width, write_wrap
 
 POINTS = 72  # a PDF's unit, to the inch
 TRIM = page_size_inches(BOOK["book_trim_size"])
@@ -212,8 +212,6 @@ def test_the_back_cover_carries_the_subtitle_and_the_description(book):
 
 
 def test_the_barcode_area_is_left_empty(book):
-    from guidebook.pdf.wrap import BARCODE_IN, BARCODE_MARGIN_IN
-
     scale = 2  # pixels a point
     bitmap = pypdfium2.PdfDocument(book.print_cover)[0].render(scale=scale).to_pil().convert("RGB")
     # the back cover's bottom right corner, inside the trim, where the spine starts

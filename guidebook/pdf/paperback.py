@@ -10,14 +10,15 @@ the booking link also as a QR code.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.pdf.builder import PdfBuilder, weasyprint_warnings_as_sphinx_warnings
-from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, page_size_inches, press_options, steady_document_id
+from guidebook.pdf.press import (
+    BLEED_IN, PDF_VARIANT, page_size_inches, press_options, printed_address, steady_document_id,
+)
 from guidebook.pdf.wrap import write_wrap
 
 logger = logging.getLogger(__name__)
@@ -34,12 +35,6 @@ MAX_LAYOUTS = 4
 
 def inside_margin(pages: int) -> float:
     return next(margin for most, margin in INSIDE_MARGINS_IN if most is None or pages <= most)
-
-
-def printed_address(url: str) -> str:
-    """An address as a reader types it: no scheme, no "www.", no trailing slash."""
-    parts = urlsplit(url)
-    return f"{parts.netloc.removeprefix('www.')}{parts.path}".rstrip("/")
 
 
 def page_rules(trim: tuple[float, float], inside: float) -> str:

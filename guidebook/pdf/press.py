@@ -1,4 +1,5 @@
-"""What the paperback's two files share: the bleed, the PDF/X variant, its output intent, the trim size.
+"""What the paperback's two files share: the bleed, the PDF/X variant, its output intent,
+the trim size, and addresses written out for readers of paper.
 
 PDF/X-4 rather than X-1a or X-3: those two forbid transparency and any colour
 but CMYK, and WeasyPrint writes the brand's colours as RGB. WeasyPrint writes
@@ -10,6 +11,7 @@ converts from it to its inks.
 import re
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 from uuid import NAMESPACE_URL, uuid5
 
 PDF_VARIANT = "pdf/x-4"
@@ -54,3 +56,9 @@ def page_size_inches(size: str) -> tuple[float, float] | None:
     page = HTML(string=f"<style>@page {{ size: 1001in }} @page {{ size: {size} }}</style>").render().pages[0]
     width, height = page.width / 96, page.height / 96  # CSS pixels to inches
     return None if round(width) == 1001 else (width, height)
+
+
+def printed_address(url: str) -> str:
+    """An address as a reader types it: no scheme, no "www.", no trailing slash."""
+    parts = urlsplit(url)
+    return f"{parts.netloc.removeprefix('www.')}{parts.path}".rstrip("/")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from guidebook.pdf.builder import build_date
 from guidebook.pdf.cover import PDF_THEME, book_context, stylesheets
-from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, press_options, steady_document_id
+from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, press_options, printed_address, steady_document_id
 
 TEMPLATE = "cover-wrap.html"
 STYLESHEET = PDF_THEME / "cover-wrap.css"
@@ -57,7 +57,7 @@ def wrap_html(book: dict, geometry: dict, static: Path) -> str:
     template = Environment(loader=FileSystemLoader(PDF_THEME), autoescape=True).get_template(TEMPLATE)
     links = [(static / css.name).as_uri() for css in stylesheets()] + [STYLESHEET.as_uri()]
     return template.render(
-        book=book, g=geometry, stylesheets=links,
+        book=book, g=geometry, stylesheets=links, site_address=printed_address(book["site_url"]),
         build_iso=build_date().strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
 
