@@ -17,7 +17,7 @@ from sphinx.util import logging
 
 from guidebook.pdf.builder import PdfBuilder, weasyprint_warnings_as_sphinx_warnings
 from guidebook.pdf.press import (
-    BLEED_IN, PDF_VARIANT, page_size_inches, press_options, printed_address, steady_document_id,
+    BLEED_IN, PDF_VARIANT, page_size_inches, press_finisher, press_options, printed_address,
 )
 from guidebook.pdf.wrap import write_wrap
 
@@ -116,7 +116,7 @@ class PrintBuilder(PdfBuilder):
             document = self.lay_out(HTML(filename=Path(self.outdir, f"{self.config.root_doc}.html")))
             document.write_pdf(
                 partial,
-                finisher=steady_document_id(interior.name + self.config.book_uuid + self.config.book_edition),
+                finisher=press_finisher(interior.name + self.config.book_uuid + self.config.book_edition),
                 pdf_variant=PDF_VARIANT,
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,

@@ -33,15 +33,19 @@ def press_options(css: str = "") -> dict:
     return {"stylesheets": [CSS(string=intent + css, color_profiles=profiles)], "color_profiles": profiles}
 
 
-def steady_document_id(name: str):
-    """A WeasyPrint finisher giving the file an XMP DocumentID made from ``name``.
+def press_finisher(name: str):
+    """A WeasyPrint finisher for a file that goes to a printer.
 
-    WeasyPrint's PDF/X-4 metadata carries a random DocumentID, so that two builds
-    of one commit would differ; this one is the same for the same book and file.
+    - It drops the pages' annotations (the links): paper has no links, and
+      PDF/X admits no annotation inside the bleed box but printer's marks.
+    - It gives the file an XMP DocumentID made from ``name``: WeasyPrint's PDF/X-4
+      metadata carries a random one, so two builds of one commit would differ.
     """
     document_id = f"xmp.did:{uuid5(NAMESPACE_URL, name)}".encode()
 
     def finish(document, pdf) -> None:
+        for number in pdf.pages["Kids"][::3]:
+            pdf.objects[number].pop("Annots", None)
         metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
         metadata.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, part) for part in metadata.stream]
 

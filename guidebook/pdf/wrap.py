@@ -12,7 +12,7 @@ from pathlib import Path
 
 from guidebook.pdf.builder import build_date
 from guidebook.pdf.cover import PDF_THEME, book_context, stylesheets
-from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, press_options, printed_address, steady_document_id
+from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, press_finisher, press_options, printed_address
 
 TEMPLATE = "cover-wrap.html"
 STYLESHEET = PDF_THEME / "cover-wrap.css"
@@ -72,7 +72,7 @@ def write_wrap(config, trim: tuple[float, float], pages: int, static: Path, targ
     HTML(string=wrap_html(book, geometry, static), base_url=str(static)).write_pdf(
         partial,
         **press_options(),
-        finisher=steady_document_id(target.name + config.book_uuid + config.book_edition),
+        finisher=press_finisher(target.name + config.book_uuid + config.book_edition),
         pdf_variant=PDF_VARIANT,
         pdf_identifier=config.book_uuid.encode(),
         custom_metadata=True,
