@@ -7,7 +7,13 @@ added or removed, the other pages would keep the old list; and it never
 deletes the page of a removed chapter. Here, when the titles or the list of
 chapters change, every page is written again, and a removed chapter's page
 is deleted (a renamed chapter's old address then gets its redirect).
+
+Sphinx also writes every page again when a setting changes, or a template,
+but not when an extension's code does: the guide's code is hashed into a
+setting, so that a new version of it reaches every page.
 """
+
+import hashlib
 
 from pathlib import Path
 
@@ -15,6 +21,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 WEBSITE_BUILDERS = {"html", "dirhtml"}
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def code_version(app: Sphinx, config) -> None:
+    digest = hashlib.sha256()
+    for module in sorted(PACKAGE.rglob("*.py")):
+        digest.update(module.read_bytes())
+    config.guide_code_version = digest.hexdigest()[:12]
 
 
 def titles(env: BuildEnvironment) -> dict[str, str]:
@@ -42,6 +56,8 @@ class ContentsWatch:
 
 def setup(app: Sphinx) -> dict:
     watch = ContentsWatch()
+    app.add_config_value("guide_code_version", "", "html", types=frozenset({str}))
+    app.connect("config-inited", code_version)
     app.connect("env-get-outdated", watch.remember)
     app.connect("env-updated", watch.write_every_page_if_changed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

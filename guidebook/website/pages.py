@@ -17,6 +17,7 @@ noindex here) and sphinx-reredirects (pages at renamed chapters' old addresses).
 import base64
 import hashlib
 import math
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -98,6 +99,9 @@ def download_links(app: Sphinx) -> list[dict]:
     ]
 
 
+DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\s*')
+
+
 def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if app.builder.name not in WEBSITE_BUILDERS:
         return
@@ -106,6 +110,8 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     if doctree:
         # sphinxext-opengraph takes a page's "og:" fields over what it would work out itself.
         context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+    # docutils writes a viewport tag into the page's metatags; furo's head has its own
+    context["metatags"] = DOCUTILS_VIEWPORT.sub("", context.get("metatags", ""))
     context.update(
         guide_csp=content_security_policy(),
         guide_theme_script=THEME_SCRIPT,
