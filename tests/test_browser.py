@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOOK  # the browser and the local server (site) are conftest's fixtures
 
 SCHEMES = ["light", "dark"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
