@@ -12,7 +12,16 @@ One sub-package per concern, each a Sphinx extension of its own:
 import, rename, release); they are not part of the Sphinx extension.
 """
 
+import contextlib
+import io
+
 from sphinx.application import Sphinx
+
+# sphinxext-opengraph prints a note on import when matplotlib is missing. The guide's
+# link previews show the cover, not generated cards, so the note would only puzzle
+# the author: it is imported here, quietly, as conf.py lists "guidebook" first.
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
 
 EXTENSIONS = (
     "guidebook.settings",

