@@ -1,94 +1,132 @@
 """What `make` promises on top of stock sphinx-build (guidebook/tools/build.py).
 
-A copy of the book, with placeholder ebooks, so that only the website is built.
+One copy of the book, with placeholder ebooks so that only the website is
+built, goes through what an author does: a good build, a mistake (built twice),
+then the mistake fixed along with a stylesheet edit, a retitled chapter and a
+removed one. Each test checks one promise on what those builds left.
 """
 
 import re
-import subprocess
-import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
 
 from book_copy import build, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
 
 EDITED = "docs/06-reevaluate-the-relationship.md"
+RETITLED = "docs/03-communicate-your-feelings-clearly.md"
+REMOVED = "08-conclusion"
+UNTOUCHED = "05-focus-on-self-growth.html"
 STYLESHEET_VERSION = re.compile(r'href="[^"]*_static/guide\.css\?v=(\w+)"')
 
 
-def stylesheet_versions(site) -> dict[str, str]:
-    """The bundle's ?v= on each page."""
-    return {page.name: STYLESHEET_VERSION.search(page.read_text(encoding="utf-8"))[1] for page in site.glob("*.html")}
+def stylesheet_versions(site: Path) -> set[str]:
+    """The bundle's ?v= on every page."""
+    return {STYLESHEET_VERSION.search(page.read_text(encoding="utf-8"))[1] for page in site.glob("*.html")}
 
 
-def test_a_failed_build_keeps_the_last_good_output_and_fails_again(tmp_path):
-    book = copy_book(tmp_path / "book")
+def sidebar(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    start = text.index('<div class="sidebar-tree">')
+    return text[start:text.index("</ul>", start)]
+
+
+@dataclass
+class Session:
+    out: Path
+    good_log: str
+    failed_logs: list[str]
+    good: dict[str, str]  # every file of the last good output, before the failed builds
+    after_failures: dict[str, str]
+    versions_before: set[str]  # after the first build; the stylesheet edit comes last
+    untouched_mtime: int
+    old_title: str
+    sidebars: dict[str, str]  # each chapter page's sidebar after the retitle and the removal
+    removed_page_left: bool
+    links_to_removed: list[str]
+    untouched_rewritten: bool
+    edited_page: str
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory) -> Session:
+    book = copy_book(tmp_path_factory.mktemp("driver") / "book")
     out = book / "_build"
     placeholder_ebooks(out, SLUG)
     first = build(book, "html")
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "Built:" in first.stdout and "_build/html/index.html" in first.stdout
-
     good = hashes(out, parts=("html", "doctrees"))
+    versions_before = stylesheet_versions(out / "html")
+    untouched_mtime = (out / "html" / UNTOUCHED).stat().st_mtime_ns
+
     chapter = book / EDITED
-    mistake = "\nA sentence that must not be published.\n\n:::{no-such-block}\ntext\n:::\n"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + mistake, encoding="utf-8")
-    for _ in range(2):  # the second build must not take the first one's reading as good
-        failed = build(book, "html")
-        assert failed.returncode == 1, failed.stdout + failed.stderr
-        assert f"{EDITED}:" in failed.stderr and "The html build failed" in failed.stderr
-    assert hashes(out, parts=("html", "doctrees")) == good
-    assert not (out / ".staging").exists()
-
-
-def test_a_stylesheet_edit_reaches_every_page(tmp_path):
-    """After a CSS edit and a chapter edit, no page keeps the old ?v=, with make or with stock sphinx-build."""
-    book = copy_book(tmp_path / "book")
-    out = book / "_build"
-    placeholder_ebooks(out, SLUG)
-    stock = [sys.executable, "-m", "sphinx", "build", "-b", "html", "-d", str(tmp_path / "doctrees"),
-             "-c", str(book), "-W", "-q", str(book / "docs"), str(tmp_path / "stock")]
-    assert build(book, "html").returncode == 0
-    assert subprocess.run(stock, cwd=book).returncode == 0
-    before = set(stylesheet_versions(out / "html").values())
-    assert len(before) == 1 and before == set(stylesheet_versions(tmp_path / "stock").values())
-
-    css = book / "docs" / "_static" / "site.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n.reading-time { letter-spacing: 0.01em; }\n", encoding="utf-8")
-    chapter = book / EDITED
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA sentence added by the test.\n", encoding="utf-8")
-    assert build(book, "html").returncode == 0
-    assert subprocess.run(stock, cwd=book).returncode == 0
-    for site in (out / "html", tmp_path / "stock"):
-        after = set(stylesheet_versions(site).values())
-        assert len(after) == 1 and after != before, site
-        assert "letter-spacing:0.01em" in (site / "_static" / "guide.css").read_text(encoding="utf-8").replace(" ", "")
-
-
-def test_a_rebuild_after_a_retitle_and_a_removal_leaves_no_stale_page(tmp_path):
-    """`make html` writes only changed pages, yet every sidebar shows the new title and no removed chapter."""
-    book = copy_book(tmp_path / "book")
-    out = book / "_build"
-    placeholder_ebooks(out, SLUG)
-    assert build(book, "html").returncode == 0
-    untouched = (out / "html" / "05-focus-on-self-growth.html").stat().st_mtime_ns
-    chapter = book / "docs" / "03-communicate-your-feelings-clearly.md"
-    old_title = re.search(r"^# (.+)$", chapter.read_text(encoding="utf-8"), re.MULTILINE)[1]
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace(f"# {old_title}", "# Step 2: Say It Kindly", 1),
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text + "\nA sentence that must not be published.\n\n:::{no-such-block}\ntext\n:::\n",
                        encoding="utf-8")
-    (book / "docs" / "08-conclusion.md").unlink()
+    failed = [build(book, "html") for _ in range(2)]  # the second must not take the first one's reading as good
+    assert [run.returncode for run in failed] == [1, 1], [run.stdout + run.stderr for run in failed]
+    after_failures = hashes(out, parts=("html", "doctrees"))
+
+    # the mistake fixed, with a paragraph added; a chapter retitled, another removed
+    chapter.write_text(text + "\nA sentence added by the test.\n", encoding="utf-8")
+    retitled = book / RETITLED
+    old_title = re.search(r"^# (.+)$", retitled.read_text(encoding="utf-8"), re.MULTILINE)[1]
+    retitled.write_text(retitled.read_text(encoding="utf-8").replace(f"# {old_title}", "# Step 2: Say It Kindly", 1),
+                        encoding="utf-8")
+    (book / "docs" / f"{REMOVED}.md").unlink()
     index = book / "docs" / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace("\n08-conclusion\n", "\n"), encoding="utf-8")
+    index.write_text(index.read_text(encoding="utf-8").replace(f"\n{REMOVED}\n", "\n"), encoding="utf-8")
     for page in (book / "docs").glob("*.md"):  # links to the removed chapter go too
         page.write_text(re.sub(r"\{ref\}`([^`<]*?)\s*<conclusion>`", r"\1", page.read_text(encoding="utf-8")),
                         encoding="utf-8")
-
     rebuilt = build(book, "html")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    assert not (out / "html" / "08-conclusion.html").exists()
-    pages = sorted((out / "html").glob("[0-9][0-9]-*.html"))
-    assert len(pages) >= 9
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        sidebar = text[text.index('<div class="sidebar-tree">'):text.index("</ul>", text.index('<div class="sidebar-tree">'))]
-        assert "Say It Kindly" in sidebar and old_title not in sidebar, page.name
-        assert "08-conclusion.html" not in text, page.name
-    assert (out / "html" / "05-focus-on-self-growth.html").stat().st_mtime_ns != untouched
+    site = out / "html"
+    pages = sorted(site.glob("[0-9][0-9]-*.html"))
+    sidebars = {page.name: sidebar(page) for page in pages}
+    links_to_removed = [page.name for page in pages if f"{REMOVED}.html" in page.read_text(encoding="utf-8")]
+    removed_page_left = (site / f"{REMOVED}.html").exists()
+    untouched_rewritten = (site / UNTOUCHED).stat().st_mtime_ns != untouched_mtime
+    edited_page = (site / Path(EDITED).with_suffix(".html").name).read_text(encoding="utf-8")
+
+    # then a stylesheet edited, and nothing else
+    css = book / "docs" / "_static" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.reading-time { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    assert build(book, "html").returncode == 0
+    return Session(out, first.stdout, [run.stderr for run in failed], good, after_failures, versions_before,
+                   untouched_mtime, old_title, sidebars, removed_page_left, links_to_removed, untouched_rewritten,
+                   edited_page)
+
+
+def test_a_build_lists_what_it_built(session):
+    assert "Built:" in session.good_log and "_build/html/index.html" in session.good_log
+
+
+def test_a_failed_build_names_the_line_keeps_the_last_good_output_and_fails_again(session):
+    for log in session.failed_logs:
+        assert f"{EDITED}:" in log and "The html build failed" in log, log
+    assert session.after_failures == session.good
+    assert not (session.out / ".staging").exists()
+
+
+def test_a_stylesheet_edit_reaches_every_page(session):
+    """The rebuild starts from the last good site, so Sphinx writes again only what it finds
+    outdated: the stylesheets' hash is a setting it records, which makes it write every page
+    (stock sphinx-build into the same folder does the same)."""
+    after = stylesheet_versions(session.out / "html")
+    assert len(session.versions_before) == 1 and len(after) == 1 and after != session.versions_before
+    bundle = (session.out / "html" / "_static" / "guide.css").read_text(encoding="utf-8")
+    assert "letter-spacing:0.01em" in bundle.replace(" ", "")
+
+
+def test_a_retitled_or_removed_chapter_leaves_no_stale_page(session):
+    """Sphinx writes again only the changed chapters; every sidebar must still show the new list."""
+    assert not session.removed_page_left
+    assert len(session.sidebars) >= 9
+    for name, sidebar_html in session.sidebars.items():
+        assert "Say It Kindly" in sidebar_html and session.old_title not in sidebar_html, name
+    assert session.links_to_removed == []
+    assert session.untouched_rewritten  # written again for its sidebar
+    assert "A sentence added by the test." in session.edited_page

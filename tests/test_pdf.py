@@ -1,15 +1,19 @@
 """The PDF ebook: a real, accessible book, whose every link and bookmark works."""
 
 import io
+import os
 import re
+import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import BOOK, ROOT, SLUG, run_build
+from conftest import BOOK, ROOT, SLUG
 from post import letters
 
 DOCS = ROOT / "docs"
@@ -355,40 +359,50 @@ def test_the_pdf_is_under_one_megabyte(book):
     assert book.pdf.stat().st_size < MAX_BYTES
 
 
-def test_page_size_and_date_follow_the_settings_on_a_small_page(tmp_path):
-    epoch = 1780000000
-    result = run_build(tmp_path, "pdf", "-D", "book_page_size=A5", epoch=str(epoch))
-    assert result.returncode == 0, result.stdout + result.stderr
-    path = tmp_path / "pdf" / f"{SLUG}.pdf"
-    with pikepdf.open(path) as small:
-        width, height = (float(v) * 25.4 / 72 for v in small.pages[0].MediaBox[2:])
-        assert (round(width), round(height)) == (148, 210)
-        assert str(small.docinfo["/CreationDate"]) == pdf_date(epoch)
-        assert [title for title, _ in outline(small)] == [title for _, title in CHAPTERS]
-    texts = [page.extract_text() for page in PdfReader(path).pages]
-    # the copyright page still fits on one page, dated with this build
-    assert datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%B %-d, %Y") in " ".join(texts[1].split())
-    assert texts[2].splitlines()[0].strip() == "Contents"
+@pytest.fixture(scope="module")
+def small_book(tmp_path_factory) -> Path:
+    """One more PDF, on A5 and dated another day, of a copy in which two chapters share a section title."""
+    from book_copy import copy_book
 
-
-def test_chapters_may_share_a_section_title(tmp_path):
-    """Two chapters with the same section title print, each section keeps an anchor, and links land."""
-    from book_copy import build, copy_book
-
-    from guidebook.linkcheck.internal import check_pdf
-
-    book_dir = copy_book(tmp_path / "book")
+    folder = tmp_path_factory.mktemp("small")
+    book_dir = copy_book(folder / "book")
     for chapter, extra in [
         ("05-focus-on-self-growth.md", "\n## In Short\n\nOne.\n"),
         ("07-respect-their-decision.md", "\n## In Short\n\nTwo. See {ref}`the later part <later-part>`.\n\n(later-part)=\n## Later\n\nText.\n"),
     ]:
         path = book_dir / "docs" / chapter
         path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    result = build(book_dir, "pdf", out=tmp_path / "out")
+    result = subprocess.run(
+        [sys.executable, "-m", "guidebook.tools.build", "pdf", "-D", "book_page_size=A5", "--out", str(folder / "out")],
+        cwd=book_dir, env={**os.environ, "SOURCE_DATE_EPOCH": str(SMALL_EPOCH)}, capture_output=True, text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    printed = BeautifulSoup((tmp_path / "out" / "pdf" / "index.html").read_text(encoding="utf-8"), "lxml")
+    return folder / "out" / "pdf"
+
+
+SMALL_EPOCH = 1780000000
+
+
+def test_page_size_and_date_follow_the_settings_on_a_small_page(small_book):
+    path = small_book / f"{SLUG}.pdf"
+    with pikepdf.open(path) as small:
+        width, height = (float(v) * 25.4 / 72 for v in small.pages[0].MediaBox[2:])
+        assert (round(width), round(height)) == (148, 210)
+        assert str(small.docinfo["/CreationDate"]) == pdf_date(SMALL_EPOCH)
+        assert [title for title, _ in outline(small)] == [title for _, title in CHAPTERS]
+    texts = [page.extract_text() for page in PdfReader(path).pages]
+    # the copyright page still fits on one page, dated with this build
+    assert datetime.fromtimestamp(SMALL_EPOCH, tz=timezone.utc).strftime("%B %-d, %Y") in " ".join(texts[1].split())
+    assert texts[2].splitlines()[0].strip() == "Contents"
+
+
+def test_chapters_may_share_a_section_title(small_book):
+    """Two chapters with the same section title print, each section keeps an anchor, and links land."""
+    from guidebook.linkcheck.internal import check_pdf
+
+    printed = BeautifulSoup((small_book / "index.html").read_text(encoding="utf-8"), "lxml")
     ids = [tag["id"] for tag in printed.find_all(id=True)]
     assert len(ids) == len(set(ids))
     short_sections = [h.find_parent("section") for h in printed.find_all("h2") if h.get_text(strip=True).startswith("In Short")]
     assert len(short_sections) == 2 and all(s.get("id") for s in short_sections)
-    assert check_pdf(tmp_path / "out" / "pdf" / f"{SLUG}.pdf") == []
+    assert check_pdf(small_book / f"{SLUG}.pdf") == []
