@@ -65,7 +65,7 @@ def cover_html(book: dict) -> str:
 def design_inputs() -> list[Path]:
     """Every file the cover is drawn from: this code, the template, its stylesheets, pictures and fonts."""
     pictures = sorted((PDF_THEME / "static").glob("*.svg"))
-    return [Path(__file__), PDF_THEME / TEMPLATE, *stylesheets(), *pictures, *sorted(FONTS.glob("*.woff2"))]
+    return [Path(__file__), PDF_THEME / TEMPLATE, *stylesheets(), *pictures, *sorted(FONTS.glob("*.ttf"))]  # brand.css's faces
 
 
 def design_hash(book: dict) -> str:
