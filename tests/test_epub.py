@@ -424,3 +424,13 @@ def test_unused_files_are_left_out(tmp_path):
     used = epub_fixes.files_in_use(tmp_path, set())
     assert {"_static/a.css", "_static/fonts/f.woff2"} <= used
     assert not {"_static/unused.css", "_static/script.js"} & used
+
+
+def test_a_problem_drawing_the_cover_is_reported(tmp_path, monkeypatch, caplog):
+    """WeasyPrint's warnings about the cover (a missing picture or face) reach the build as warnings."""
+    book = {name[5:]: value for name, value in BOOK.items()}
+    page = cover.cover_html(book).replace("</body>", '<img src="no-such-picture.png" alt=""></body>')
+    monkeypatch.setattr(cover, "cover_html", lambda book: page)
+    with caplog.at_level("WARNING"):
+        cover.draw_cover(book, tmp_path / "cover.png")
+    assert any("WeasyPrint" in r.getMessage() and "no-such-picture.png" in r.getMessage() for r in caplog.records)

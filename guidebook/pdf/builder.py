@@ -186,12 +186,16 @@ noticed: set[str] = set()
 
 
 class _ForwardToSphinx(std_logging.Handler):
+    def __init__(self, notices: bool) -> None:
+        super().__init__(std_logging.WARNING)
+        self.notices = notices
+
     def emit(self, record: std_logging.LogRecord) -> None:
         message = record.getMessage()
         lacking = next((need for start, need in SLOWER_WAYS.items() if message.startswith(start)), None)
         if lacking is None:
             logger.warning("WeasyPrint: %s", message, type="guide", subtype="pdf")
-        elif lacking not in noticed:
+        elif self.notices and lacking not in noticed:
             noticed.add(lacking)
             # Not a Sphinx warning, which -W would make an error; not an info, which -q hides.
             print(
@@ -202,10 +206,10 @@ class _ForwardToSphinx(std_logging.Handler):
 
 
 @contextmanager
-def weasyprint_warnings_as_sphinx_warnings():
+def weasyprint_warnings_as_sphinx_warnings(notices: bool = True):
     """WeasyPrint's warnings (a missing font or image, CSS it ignores) fail the build like any other;
-    a slower way to the same output is a notice, shown once."""
-    handler = _ForwardToSphinx(std_logging.WARNING)
+    a slower way to the same output is a notice, shown once (by the PDF build, not by the cover's)."""
+    handler = _ForwardToSphinx(notices)
     weasyprint_logger = std_logging.getLogger("weasyprint")
     weasyprint_logger.addHandler(handler)
     try:

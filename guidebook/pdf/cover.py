@@ -82,8 +82,10 @@ def draw_cover(book: dict, target: Path) -> int:
     import pypdfium2
     from weasyprint import HTML
 
-    cover = HTML(string=cover_html(book), base_url=str(ROOT))
-    pdf = pypdfium2.PdfDocument(cover.write_pdf())
+    from guidebook.pdf.builder import weasyprint_warnings_as_sphinx_warnings
+
+    with weasyprint_warnings_as_sphinx_warnings(notices=False):  # a missing face or picture fails the build
+        pdf = pypdfium2.PdfDocument(HTML(string=cover_html(book), base_url=str(ROOT)).write_pdf())
     page = pdf[0]
     scale = LONG_SIDE / max(page.get_size())
     page.render(scale=scale).to_pil().convert("RGB").save(target, format="PNG")
