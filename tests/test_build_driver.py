@@ -130,3 +130,20 @@ def test_a_retitled_or_removed_chapter_leaves_no_stale_page(session):
     assert session.links_to_removed == []
     assert session.untouched_rewritten  # written again for its sidebar
     assert "A sentence added by the test." in session.edited_page
+
+
+def test_stock_sphinx_build_makes_the_website_of_a_fresh_checkout(tmp_path):
+    """Before any `make`, the stock command builds with no warning; the site offers no ebook it does not have."""
+    import subprocess
+    import sys
+
+    book = copy_book(tmp_path / "book")
+    assert not (book / "_build").exists()
+    command = [sys.executable, "-m", "sphinx", "build", "-b", "html", "-d", str(tmp_path / "doctrees"),
+               str(book / "docs"), str(tmp_path / "site"), "-c", str(book), "-W", "--keep-going", "-n"]
+    result = subprocess.run(command, cwd=book, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    assert "the PDF is not built yet" in result.stdout
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "download-button" not in home and "downloads/" not in home

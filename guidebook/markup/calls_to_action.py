@@ -101,6 +101,8 @@ class ResolveDownloadButtons(SphinxPostTransform):
             para.source, para.line = node.source, node.line  # so a link check names the directive's line
             here = self.app.builder.get_target_uri(self.env.docname)
             for label, path in ebook_files(self.app).items():
+                if not path.exists() and self.app.builder.name != "linkcheck" and not self.config.guide_require_ebooks:
+                    continue  # a website built on its own offers the ebooks that are built (see copy_ebooks)
                 size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
                 uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
                 para += nodes.reference(
@@ -108,11 +110,19 @@ class ResolveDownloadButtons(SphinxPostTransform):
                     classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
                 )
                 para += nodes.Text(" ")
-            node.replace_self(para)
+            if len(para):
+                node.replace_self(para)
+            else:
+                node.parent.remove(node)
 
 
 def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
-    """Put the built PDF and EPUB into the website, where the buttons point."""
+    """Put the built PDF and EPUB into the website, where the buttons point.
+
+    `make` builds the ebooks first and requires them (guide_require_ebooks): a
+    missing one is an error there. A website built on its own with sphinx-build
+    offers the ebooks that are built, and says which are not.
+    """
     if exception or app.builder.name not in {"html", "dirhtml"}:
         return
     target = Path(app.outdir, DOWNLOADS_DIR)
@@ -126,11 +136,14 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
                 "Run `make` to build the ebooks before the website.", label, path,
                 type="guide", subtype="downloads",
             )
+        else:
+            logger.info("the %s is not built yet (%s), so the website does not offer it: `make` builds "
+                        "the ebooks before the website.", label, path)
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("guide_ebook_dir", "_build", "env", types=frozenset({str}))
-    app.add_config_value("guide_require_ebooks", True, "", types=frozenset({bool}))
+    app.add_config_value("guide_require_ebooks", False, "", types=frozenset({bool}))
     app.add_role("booking", SettingLinkRole("book_booking_url"))
     app.add_role("original-post", SettingLinkRole("book_original_post_url"))
     app.add_directive("booking-button", BookingButton)

@@ -163,7 +163,8 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     staging = stage(out, formats)
     doctrees = staging / "doctrees"
     # The same for every format: a setting that differs would make Sphinx read the chapters again.
-    overrides = [*overrides, f"guide_ebook_dir={staging}"]
+    # The website must offer both ebooks (a stock sphinx-build offers those that are built).
+    overrides = [*overrides, f"guide_ebook_dir={staging}", "guide_require_ebooks=1"]
 
     def command(builder: str) -> list[str]:
         return sphinx_build(builder, staging / builder, doctrees, overrides, quiet)

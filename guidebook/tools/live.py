@@ -51,7 +51,7 @@ class WarmRebuild:
 def sphinx_args(out: Path) -> list[str]:
     return [
         str(ROOT / "docs"), str(out / "live"), "-c", str(ROOT), "-d", str(out / ".live-doctrees"),
-        "-n", "--keep-going", "-q", "-D", "guide_require_ebooks=0", "-D", f"guide_ebook_dir={out}",
+        "-n", "--keep-going", "-q", "-D", f"guide_ebook_dir={out}",
     ]
 
 
