@@ -29,8 +29,9 @@ from guidebook.markup.calls_to_action import DOWNLOADS_DIR, ebook_files, human_s
 THEME_DIR = Path(__file__).parent / "theme"
 WEBSITE_BUILDERS = {"html", "dirhtml"}
 
-# furo's choice of light, dark or automatic colours, made before the page paints.
-THEME_SCRIPT = 'document.body.dataset.theme = localStorage.getItem("theme") || "auto";'
+# furo's choice of light, dark or automatic colours, made before the page paints; and a mark
+# that scripts run, so that what they work (the workbook's boxes) shows from the first paint.
+THEME_SCRIPT = 'document.body.dataset.theme = localStorage.getItem("theme") || "auto"; document.body.dataset.scripts = "on";'
 MIME_TYPES = {"PDF": "application/pdf", "EPUB": "application/epub+zip"}
 WORDS_PER_MINUTE = 220
 # The faces of the text and the headings, asked for with the stylesheet rather than
