@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 SCHEMES = ["light", "dark"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
@@ -64,23 +65,25 @@ def fill_answer_boxes(page) -> int:
     return len(boxes)
 
 
-@pytest.fixture(scope="session")
-def tour(browser, site, book) -> Tour:
-    """Every page, in light and dark, at phone and desktop width: axe (workbook boxes filled in),
-    scrolling, CSP."""
+def visit_every_page(url: str, pages: list[str], modes: list[tuple[str, str]], tour: Tour) -> int:
+    """Visit every page in each (scheme, viewport), in a Chromium of this thread's own (Playwright
+    wants one instance per thread); return how many answer boxes were filled in."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
 
-    axe = Axe()
-    tour = Tour([], [], [], [])
-    for scheme in SCHEMES:
-        for name, viewport in VIEWPORTS.items():
-            context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    axe_core = Axe().axe_script
+    axe, filled = Axe(axe_script="0"), 0  # axe-core comes with each page (an init script), not sent per run
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        for scheme, name in modes:
+            context = browser.new_context(viewport=VIEWPORTS[name], color_scheme=scheme)
             context.add_init_script(CSP_WATCH)
+            context.add_init_script(axe_core)
             page = context.new_page()
             watch(page, tour)
-            for html in site_pages(book):
-                page.goto(site.url + html, wait_until="load")
-                tour.filled_boxes += fill_answer_boxes(page)
+            for html in pages:
+                page.goto(url + html, wait_until="load")
+                filled += fill_answer_boxes(page)
                 visit = Visit(html, scheme, name)
                 visit.violations = [
                     f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'])})"
@@ -91,6 +94,21 @@ def tour(browser, site, book) -> Tour:
                 visit.csp = page.evaluate("window.__cspViolations")
                 tour.visits.append(visit)
             context.close()
+        browser.close()
+    return filled
+
+
+@pytest.fixture(scope="session")
+def tour(browser, site, book) -> Tour:
+    """Every page, in light and dark, at phone and desktop width: axe (workbook boxes filled in),
+    scrolling, CSP. Two browsers share the four modes, one per core."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tour = Tour([], [], [], [])
+    modes = [(scheme, name) for scheme in SCHEMES for name in VIEWPORTS]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        halves = [pool.submit(visit_every_page, site.url, site_pages(book), modes[n::2], tour) for n in range(2)]
+        tour.filled_boxes = sum(half.result() for half in halves)
     return tour
 
 
