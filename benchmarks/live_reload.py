@@ -131,7 +131,8 @@ def rebuild_cpu(book: Path, runs: int) -> float:
 
 
 WARM_REBUILDS = """
-import os, statistics, sys
+import resource, statistics, sys
+from concurrent.futures import ProcessPoolExecutor
 from guidebook.tools.live import warm_up
 from sphinx.cmd.build import build_main
 warm_up()
@@ -140,11 +141,11 @@ cpus = []
 for run in range(runs):
     with open(chapter, "a", encoding="utf-8") as source:
         source.write(f"\\nWarm rebuild {run}.\\n")
-    pid = os.fork()
-    if pid == 0:
-        os._exit(build_main(args))
-    _, _, usage = os.wait4(pid, 0)
-    cpus.append(usage.ru_utime + usage.ru_stime)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with ProcessPoolExecutor(max_workers=1) as pool:  # a worker forked from this warm process, as in make live
+        pool.submit(build_main, args).result()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
 print(statistics.median(cpus))
 """
 
