@@ -18,11 +18,12 @@ guide's Python code needs a restart.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import socket
 import sys
 from pathlib import Path
+
+from guidebook.tools.build import warm_up  # the same imports as make's warm build workers
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PORT = 8000
@@ -53,17 +54,6 @@ def sphinx_args(out: Path) -> list[str]:
         str(ROOT / "docs"), str(out / "live"), "-c", str(ROOT), "-d", str(out / ".live-doctrees"),
         "-n", "--keep-going", "-q", "-D", f"guide_ebook_dir={out}",
     ]
-
-
-def warm_up() -> None:
-    """Import what every build needs, so that the workers start with it."""
-    import sphinx.builders.html  # noqa: F401
-    import sphinx.cmd.build  # noqa: F401
-
-    from guidebook.settings import read_conf
-
-    for module in ["furo", *read_conf().get("extensions", [])]:
-        importlib.import_module(module)
 
 
 def port_in_use(host: str, port: int) -> bool:
