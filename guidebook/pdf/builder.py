@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 
+from guidebook.pdf.finish import finish_pdf
 from guidebook.settings import BOOK_SETTINGS
 from guidebook.tools import system
 
@@ -127,6 +128,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,
             )
+        finish_pdf(partial, source)
         partial.replace(target)
         logger.info("done")
 
