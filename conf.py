@@ -50,6 +50,11 @@ book_description = (
     "Six steps show how to understand their resistance, say how you feel, offer other ways "
     "to grow, keep growing yourself, take stock and honor your own needs, with a workbook to write in."
 )
+# The press: the print condition's ICC CMYK profile (coated FOGRA39 here; put the print
+# shop's own profile in its place if it gives one) and the PDF/X format, "PDF/X-1a:2001"
+# (what IngramSpark and Amazon KDP take) or "PDF/X-4".
+book_print_profile = "guidebook/pdf/profiles/FOGRA39.icc"
+book_print_format = "PDF/X-1a:2001"
 # ───────────────────────────────────────────────────────────────────────────
 
 # -- General -----------------------------------------------------------------

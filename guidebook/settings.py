@@ -35,6 +35,10 @@ BOOK_SETTINGS = {
     "book_paper_thickness": 0.002252,
     "book_spine_title_min_pages": 80,
     "book_description": "",
+    # The paperback's print condition, an ICC CMYK output profile (a print shop's own can
+    # replace it), and its PDF/X format: guidebook.pdf.press checks both.
+    "book_print_profile": "guidebook/pdf/profiles/FOGRA39.icc",
+    "book_print_format": "PDF/X-1a:2001",
 }
 
 WEBSITE_BUILDERS = {"html", "dirhtml", "linkcheck"}

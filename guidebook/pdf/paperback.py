@@ -1,4 +1,4 @@
-"""The ``print`` builder: the paperback's interior, as PDF/X-4, and its full-wrap cover.
+"""The ``print`` builder: the paperback's interior and its full-wrap cover, as PDF/X in CMYK.
 
 It is the ``pdf`` builder with a printer's page: the trim size of
 ``book_trim_size``, a bleed on the outer edges, mirrored margins whose gutter
@@ -6,20 +6,29 @@ grows with the page count, chapters opening on a right-hand page and an even
 page count. The cover becomes a title page (the paperback's own cover is the
 separate wrap, see ``guidebook.pdf.wrap``); the workbook keeps its ruled
 lines; the addresses a reader must type are printed beside their links, and
-the booking link also as a QR code.
+the booking link also as a QR code; a cross-reference says on which page it lands.
+
+Both files are in ``book_print_format`` (PDF/X-1a:2001 by default) for the print
+condition of ``book_print_profile``, every colour a brand token's CMYK twin
+(``guidebook.pdf.press``). A brand colour with no CMYK twin, or a picture that would
+print at under 300 ppi, fails the build and leaves the last good paperback.
 """
 
 from pathlib import Path
+from urllib.parse import quote
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from guidebook.pdf.builder import PdfBuilder, weasyprint_warnings_as_sphinx_warnings
+from guidebook.epub.builder import brand_tokens
+from guidebook.pdf.builder import THEME_DIR, PdfBuilder, weasyprint_warnings_as_sphinx_warnings
+from guidebook.pdf.cover import stylesheets
 from guidebook.pdf.press import (
-    BLEED_IN, PDF_VARIANT, page_size_inches, press_finisher, press_options, printed_address,
+    BLEED_IN, BRAND_CSS, PrintSettingError, page_size_inches, pdf_format, pdf_options, print_colours,
+    print_profile, print_svg, press_finisher, press_options, printed_address, where,
 )
-from guidebook.pdf.wrap import write_wrap
+from guidebook.pdf.wrap import WRAP_STYLESHEETS, write_wrap
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +40,10 @@ INSIDE_MARGINS_IN = ((150, 0.625), (300, 0.75), (500, 0.875), (700, 1.0), (None,
 # WeasyPrint lays the book out again when the page count changes the gutter;
 # the count settles within a few rounds, as a wider gutter adds only a few pages.
 MAX_LAYOUTS = 4
+# The interior's own stylesheets, after those of the cover (the theme's layout.html links them).
+INTERIOR_STYLESHEETS = [THEME_DIR / "static" / "workbook.css", THEME_DIR / "static" / "paperback.css"]
+# Pictures print sharp from this many pixels an inch at their printed size.
+MIN_PPI = 300
 
 
 def inside_margin(pages: int) -> float:
@@ -68,10 +81,21 @@ class PrintBuilder(PdfBuilder):
             trim = (6.0, 9.0)
         self.trim = trim
         self.page_width = trim[0] * 25.4
+        try:
+            self.pdf_format = pdf_format(self.config.book_print_format)
+            self.profile = print_profile(self.config.book_print_profile)
+        except PrintSettingError as error:
+            logger.warning("%s", error, type="guide", subtype="print")
+            self.pdf_format = self.profile = None
 
     def assemble_doctree(self) -> nodes.document:
         tree = super().assemble_doctree()
         config = self.config
+        # the chapters' pictures, by file, with the file and line that place them
+        self.pictures = {
+            Path(self.srcdir, image["uri"]): f"{where(Path(image.source))}:{image.line}"
+            for image in tree.findall(nodes.image) if "://" not in image["uri"] and image.source
+        }
         addresses = {
             "book-booking-url": printed_address(config.book_booking_url),
             "book-original-post-url": printed_address(config.book_original_post_url),
@@ -92,11 +116,11 @@ class PrintBuilder(PdfBuilder):
         context["paperback"] = True
         return context
 
-    def lay_out(self, html):
+    def lay_out(self, html, colours: str):
         """The interior's pages, with the gutter their count asks for, in an even number."""
         inside = inside_margin(0)
         for _ in range(MAX_LAYOUTS):
-            document = html.render(**press_options(page_rules(self.trim, inside)))
+            document = html.render(**press_options(self.profile, colours + page_rules(self.trim, inside)))
             if inside_margin(len(document.pages)) == inside:
                 break
             inside = inside_margin(len(document.pages))
@@ -108,30 +132,93 @@ class PrintBuilder(PdfBuilder):
     def write_pdf(self) -> None:
         from weasyprint import HTML
 
+        if self.profile is None:
+            return  # the print settings are wrong, as the build has said
+        colours, problems = print_colours([*stylesheets(), *INTERIOR_STYLESHEETS, *WRAP_STYLESHEETS])
+        problems += self.print_pictures(Path(self.outdir, "_static"))
+        for location, message in problems:
+            logger.warning("%s", message, location=location, type="guide", subtype="print")
+        if problems:
+            return
         basename = Path(self.outdir, self.config.pdf_basename)
         interior = basename.with_name(f"{basename.name}-interior.pdf")
         partial = interior.with_suffix(".pdf.part")
         logger.info("writing the paperback with WeasyPrint… ", nonl=True)
         with weasyprint_warnings_as_sphinx_warnings():
-            document = self.lay_out(HTML(filename=Path(self.outdir, f"{self.config.root_doc}.html")))
+            document = self.lay_out(HTML(filename=Path(self.outdir, f"{self.config.root_doc}.html")), colours)
+            name = interior.name + self.config.book_uuid + self.config.book_edition
             document.write_pdf(
                 partial,
-                finisher=press_finisher(interior.name + self.config.book_uuid + self.config.book_edition),
-                pdf_variant=PDF_VARIANT,
+                finisher=press_finisher(name, self.pdf_format),
+                **pdf_options(self.pdf_format),
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,
             )
+            problems = self.low_resolution_pictures(partial)
+            for location, message in problems:
+                logger.warning("%s", message, location=location, type="guide", subtype="print")
+            if problems:
+                partial.unlink()
+                return
             partial.replace(interior)
             cover = basename.with_name(f"{basename.name}-cover.pdf")
-            write_wrap(self.config, self.trim, len(document.pages), Path(self.outdir, "_static"), cover)
+            write_wrap(self.config, self.trim, len(document.pages), Path(self.outdir, "_static"), cover,
+                       self.profile, self.pdf_format, colours)
         logger.info("done")
+
+    def print_pictures(self, static: Path) -> list[tuple[str, str]]:
+        """Write each SVG picture of the built ``static`` folder in the brand's inks; the colours it lacks."""
+        problems = []
+        sources = {path.name: path for path in (THEME_DIR / "static").glob("*.svg")}
+        for path in sorted(static.glob("*.svg")):
+            svg, unknown = print_svg(path.read_text(encoding="utf-8"))
+            path.write_text(svg, encoding="utf-8")
+            if unknown:
+                source = where(sources.get(path.name, path))
+                problems.append((source, (
+                    f"the picture {source} has colours that are no brand colour with a CMYK value "
+                    f"({', '.join(unknown)}), so the paperback cannot print them.\nWhat to do: draw it in "
+                    f"brand colours, each with its '-cmyk' twin in {where(BRAND_CSS)}."
+                )))
+        return problems
+
+    def low_resolution_pictures(self, pdf: Path) -> list[tuple[str, str]]:
+        """The pictures of the chapters that print at under MIN_PPI, where each is placed and what to do."""
+        import pypdfium2
+        from PIL import Image
+
+        by_size = {}
+        for path, location in self.pictures.items():
+            if path.suffix.lower() != ".svg" and path.exists():
+                with Image.open(path) as image:
+                    by_size[image.size] = (path, location)
+        problems = {}
+        for number, page in enumerate(pypdfium2.PdfDocument(pdf), start=1):
+            for image in page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]):
+                found = image.get_metadata()
+                ppi = min(found.horizontal_dpi, found.vertical_dpi)
+                if ppi >= MIN_PPI:
+                    continue
+                path, location = by_size.get((found.width, found.height), (None, f"page {number}"))
+                name = where(path) if path else "a picture"
+                problems[location] = (location, (
+                    f"{name} is {found.width} × {found.height} pixels and prints at {ppi:.0f} ppi on page "
+                    f"{number} of the paperback: under {MIN_PPI} ppi it prints blurred.\nWhat to do: use a "
+                    f"picture of at least {MIN_PPI} pixels for each inch it is printed (here "
+                    f"{found.width * MIN_PPI / ppi:.0f} pixels wide), or print it smaller."
+                ))
+        return list(problems.values())
 
 
 def booking_qr_code(url: str) -> nodes.image:
-    """The booking link as a QR code, drawn as SVG so that it prints sharp at any size."""
+    """The booking link as a QR code, drawn as SVG so that it prints sharp at any size, in black ink."""
     import segno
 
-    uri = segno.make(url, error="m").svg_data_uri(border=0)
+    ink = brand_tokens(BRAND_CSS.read_text(encoding="utf-8"))["--brand-ink"]
+    svg = segno.make(url, error="m").svg_inline(dark=ink, border=0)
+    # The code is drawn in strokes: without fill="none" its path would be filled in RGB black.
+    svg, _ = print_svg(svg.replace("<path ", '<path fill="none" ', 1))
+    uri = "data:image/svg+xml;charset=utf-8," + quote(svg)
     # "?" marks the image as not a file of the project: Sphinx leaves its address alone.
     return nodes.image(uri=uri, candidates={"?": uri}, alt=f"QR code for {printed_address(url)}",
                        classes=["booking-qr"])
