@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 # ── Book settings ──────────────────────────────────────────────────────────
 book_title = "What Should I Do If My Partner Refuses Therapy or Coaching?"
 book_subtitle = "Navigating a Stalemate with Compassion and Clarity"
+# The name under the guide's icon on a phone's home screen, once installed: a dozen letters or so.
+book_short_title = "Partner Guide"
 book_slug = "partner-refuses-therapy-or-coaching"
 book_author = "Zac"
 book_publisher = "BreakBox Coaching"

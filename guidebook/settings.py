@@ -17,6 +17,7 @@ CONF = Path(__file__).resolve().parent.parent / "conf.py"
 
 BOOK_SETTINGS = {
     "book_title": "",
+    "book_short_title": "",
     "book_subtitle": "",
     "book_slug": "book",
     "book_author": "",

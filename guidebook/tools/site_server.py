@@ -2,7 +2,7 @@
 
 The site is served under the path of ``book_site_url`` (``/guide/``, say), a
 missing address gets the site's 404 page with status 404 (as GitHub Pages and
-Read the Docs do), the ebooks get their media types, and text files are
+Read the Docs do), the ebooks and the web app manifest get their media types, and text files are
 gzip-compressed when the browser asks for it, as a CDN would. The browser tests
 and the Lighthouse script use it; it listens on 127.0.0.1 only.
 """
@@ -22,8 +22,9 @@ MEDIA_TYPES = {
     ".svg": "image/svg+xml",
     ".woff2": "font/woff2",
     ".xml": "application/xml",
+    ".webmanifest": "application/manifest+json",
 }
-COMPRESSIBLE = {".html", ".css", ".js", ".svg", ".xml", ".txt", ".json", ".inv"}
+COMPRESSIBLE = {".html", ".css", ".js", ".svg", ".xml", ".txt", ".json", ".inv", ".webmanifest"}
 
 
 class SiteHandler(SimpleHTTPRequestHandler):

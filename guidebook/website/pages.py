@@ -54,6 +54,8 @@ def content_security_policy() -> str:
         "img-src 'self' data:",  # furo's icons are data: URIs in its CSS
         "font-src 'self'",
         "connect-src 'self'",  # the search reads the pages for its summaries
+        "manifest-src 'self'",  # the web app manifest (website/offline.py)
+        "worker-src 'self'",  # the guide's own service worker, which keeps it for offline reading
         "base-uri 'self'",
         "form-action 'self'",
     ])
