@@ -125,8 +125,8 @@ def test_every_field_shows_without_the_viewer_drawing_it(pdf):
     for widget in widgets:
         appearance = widget.get("/AP", {}).get("/N")
         assert isinstance(appearance, pikepdf.Stream), f"{widget.T} has no normal appearance"
-        left, bottom, right, top = (float(x) for x in widget.Rect)
-        assert [float(x) for x in appearance.BBox] == pytest.approx([0, 0, right - left, top - bottom])
+        x1, y1, x2, y2 = (float(x) for x in widget.Rect)
+        assert [float(x) for x in appearance.BBox] == pytest.approx([0, 0, abs(x2 - x1), abs(y2 - y1)])
     assert not pdf.Root.AcroForm.get("/NeedAppearances", False)
 
 

@@ -193,11 +193,11 @@ def draw_fields(pdf: pikepdf.Pdf) -> None:
                 continue
             if widget.get("/FT") != "/Tx" or str(widget.get("/V", "")):
                 raise ValueError(f"the PDF has a form field {widget.get('/T')} that is not an empty text field")
-            left, bottom, right, top = (float(x) for x in widget.Rect)
+            x1, y1, x2, y2 = (float(x) for x in widget.Rect)  # two corners, in any order
             appearance = pikepdf.Stream(pdf, b"/Tx BMC\nEMC\n")
             appearance.Type = pikepdf.Name.XObject
             appearance.Subtype = pikepdf.Name.Form
-            appearance.BBox = pikepdf.Array([0, 0, right - left, top - bottom])
+            appearance.BBox = pikepdf.Array([0, 0, abs(x2 - x1), abs(y2 - y1)])
             appearance.Resources = pikepdf.Dictionary()
             widget.AP = pikepdf.Dictionary(N=appearance)
     if "/NeedAppearances" in form:
