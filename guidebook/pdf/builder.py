@@ -128,7 +128,11 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,
             )
-        finish_pdf(partial, source)
+        try:
+            finish_pdf(partial, source)
+        except ValueError as error:  # the last good PDF stays
+            logger.warning("the PDF could not be finished: %s", error, type="guide", subtype="pdf")
+            return
         partial.replace(target)
         logger.info("done")
 

@@ -23,6 +23,9 @@ import tinyhtml5
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HEADINGS = {f"{XHTML}h{level}" for level in range(1, 7)}
+# What WeasyPrint makes of a link's inline boxes (its text's <span>, its ::after):
+# folded into the link's one Link element. Anything else in a link (a Figure) stays.
+LINK_PARTS = {"/Span", "/Link", "/NonStruct"}
 
 
 def finish_pdf(pdf_path: Path, html_path: Path) -> None:
@@ -68,7 +71,7 @@ def _tidy(element: pikepdf.Dictionary, folded: dict) -> None:
         if is_element(kid):
             if not has_content(kid):
                 continue
-            if element.S == "/Link":
+            if element.S == "/Link" and kid.S in LINK_PARTS:
                 # A link's text, or its ::after box, with an annotation of its own:
                 # its annotations and its content belong to the one Link.
                 kept.extend(_fold_into(element, kid, folded))
@@ -82,25 +85,26 @@ def _fold_into(link: pikepdf.Dictionary, element: pikepdf.Dictionary, folded: di
     folded[element.objgen] = link
     kids = []
     for kid in children(element):
-        if is_element(kid):
-            if has_content(kid):
-                kids.extend(_fold_into(link, kid, folded))
-        else:
+        if not is_element(kid):
+            kids.append(kid)
+        elif kid.S in LINK_PARTS:
+            kids.extend(_fold_into(link, kid, folded))
+        elif has_content(kid):
+            kid.P = link
             kids.append(kid)
     return kids
 
 
 def _repoint_parent_tree(parent_tree: pikepdf.Dictionary, folded: dict) -> None:
     """The parent tree maps marked content and annotations to their elements: point it at the Links."""
-    for entries in parent_tree.Nums[1::2]:
-        if isinstance(entries, pikepdf.Array):
-            for i, entry in enumerate(entries):
-                if isinstance(entry, pikepdf.Dictionary) and entry.objgen in folded:
-                    entries[i] = folded[entry.objgen]
-    nums = parent_tree.Nums
-    for i in range(1, len(nums), 2):
-        if isinstance(nums[i], pikepdf.Dictionary) and nums[i].objgen in folded:
-            nums[i] = folded[nums[i].objgen]
+    tree = pikepdf.NumberTree(parent_tree)
+    for key, entry in list(tree.items()):
+        if isinstance(entry, pikepdf.Array):  # a page: an element for each marked-content id
+            for i, element in enumerate(entry):
+                if isinstance(element, pikepdf.Dictionary) and element.objgen in folded:
+                    entry[i] = folded[element.objgen]
+        elif isinstance(entry, pikepdf.Dictionary) and entry.objgen in folded:  # an annotation
+            tree[key] = folded[entry.objgen]
 
 
 # ── Links ─────────────────────────────────────────────────────────────────────────
@@ -193,11 +197,11 @@ def draw_fields(pdf: pikepdf.Pdf) -> None:
                 continue
             if widget.get("/FT") != "/Tx" or str(widget.get("/V", "")):
                 raise ValueError(f"the PDF has a form field {widget.get('/T')} that is not an empty text field")
-            left, bottom, right, top = (float(x) for x in widget.Rect)
+            x1, y1, x2, y2 = (float(x) for x in widget.Rect)  # two corners, in any order
             appearance = pikepdf.Stream(pdf, b"/Tx BMC\nEMC\n")
             appearance.Type = pikepdf.Name.XObject
             appearance.Subtype = pikepdf.Name.Form
-            appearance.BBox = pikepdf.Array([0, 0, right - left, top - bottom])
+            appearance.BBox = pikepdf.Array([0, 0, abs(x2 - x1), abs(y2 - y1)])
             appearance.Resources = pikepdf.Dictionary()
             widget.AP = pikepdf.Dictionary(N=appearance)
     if "/NeedAppearances" in form:
