@@ -130,16 +130,13 @@ class PrintBuilder(PdfBuilder):
         return document
 
     def write_pdf(self) -> None:
+        """Write the interior and the wrap, or, if the press cannot take them, say why and write nothing."""
         from weasyprint import HTML
 
         if self.profile is None:
             return  # the print settings are wrong, as the build has said
         colours, problems = print_colours([*stylesheets(), *INTERIOR_STYLESHEETS, *WRAP_STYLESHEETS])
-        problems += self.print_pictures(Path(self.outdir, "_static"))
-        for location, message in problems:
-            logger.warning("%s", message, location=location, type="guide", subtype="print")
-        if problems:
-            return
+        problems += self.print_pictures([Path(self.outdir, "_static"), Path(self.outdir, self.imagedir)])
         basename = Path(self.outdir, self.config.pdf_basename)
         interior = basename.with_name(f"{basename.name}-interior.pdf")
         partial = interior.with_suffix(".pdf.part")
@@ -154,7 +151,7 @@ class PrintBuilder(PdfBuilder):
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,
             )
-            problems = self.low_resolution_pictures(partial)
+            problems += self.low_resolution_pictures(partial)
             for location, message in problems:
                 logger.warning("%s", message, location=location, type="guide", subtype="print")
             if problems:
@@ -166,17 +163,17 @@ class PrintBuilder(PdfBuilder):
                        self.profile, self.pdf_format, colours)
         logger.info("done")
 
-    def print_pictures(self, static: Path) -> list[tuple[str, str]]:
-        """Write each SVG picture of the built ``static`` folder in the brand's inks; the colours it lacks."""
+    def print_pictures(self, folders: list[Path]) -> list[tuple[str, str]]:
+        """Write each SVG picture of the built ``folders`` in the brand's inks; the colours it lacks."""
         problems = []
-        sources = {path.name: path for path in (THEME_DIR / "static").glob("*.svg")}
-        for path in sorted(static.glob("*.svg")):
+        sources = {path.name: path for path in [*(THEME_DIR / "static").glob("*.svg"), *self.pictures]}
+        for path in sorted(svg for folder in folders for svg in folder.glob("*.svg")):
             svg, unknown = print_svg(path.read_text(encoding="utf-8"))
             path.write_text(svg, encoding="utf-8")
             if unknown:
-                source = where(sources.get(path.name, path))
-                problems.append((source, (
-                    f"the picture {source} has colours that are no brand colour with a CMYK value "
+                source = sources.get(path.name, path)
+                problems.append((self.pictures.get(source, where(source)), (
+                    f"the picture {where(source)} has colours that are no brand colour with a CMYK value "
                     f"({', '.join(unknown)}), so the paperback cannot print them.\nWhat to do: draw it in "
                     f"brand colours, each with its '-cmyk' twin in {where(BRAND_CSS)}."
                 )))
