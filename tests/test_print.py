@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from conftest import BOOK, OVERRIDES, ROOT, SLUG
 from post import letters
 
-from guidebook.pdf.paperback import inside_margin
+from guidebook.pdf.paperback import inside_margin, print_rasters
 from preflight import preflight
 
 from guidebook.pdf.press import (
@@ -133,6 +133,23 @@ def test_the_preflight_fails_on_what_a_press_cannot_take(book, tmp_path, misprin
     found = preflight(tmp_path / "cover.pdf")
     assert found and all(line.startswith("page 1") for line in found), found
     assert any(problem in line for line in found), found
+
+
+@pytest.mark.parametrize("in_inks", [True, False], ids=["in CMYK", "as it is"])
+def test_a_photo_prints_in_the_press_inks(book, tmp_path, in_inks):
+    """A chapter's picture is converted to CMYK; as it is (RGB), the preflight would refuse it."""
+    from PIL import Image
+
+    static = tmp_path / "_static"
+    shutil.copytree(book.out / "print" / "_static", static)
+    Image.new("RGBA", (900, 600), "#0d5c63").save(static / "photo.png")
+    if in_inks:
+        print_rasters(static, print_profile(BOOK["book_print_profile"]))
+    with (static / "cover-wrap.css").open("a", encoding="utf-8") as stylesheet:
+        stylesheet.write('.back-publisher::after { content: url("photo.png"); display: block; image-resolution: 300dpi; }\n')
+    wrap(static, tmp_path / "cover.pdf")
+    found = preflight(tmp_path / "cover.pdf")
+    assert found == [] if in_inks else any("RGB" in line for line in found), found
 
 
 def test_a_screen_profile_is_no_print_condition():

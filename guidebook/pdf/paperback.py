@@ -137,6 +137,7 @@ class PrintBuilder(PdfBuilder):
             return  # the print settings are wrong, as the build has said
         colours, problems = print_colours([*stylesheets(), *INTERIOR_STYLESHEETS, *WRAP_STYLESHEETS])
         problems += self.print_pictures([Path(self.outdir, "_static"), Path(self.outdir, self.imagedir)])
+        print_rasters(Path(self.outdir, self.imagedir), self.profile)
         basename = Path(self.outdir, self.config.pdf_basename)
         interior = basename.with_name(f"{basename.name}-interior.pdf")
         partial = interior.with_suffix(".pdf.part")
@@ -205,6 +206,31 @@ class PrintBuilder(PdfBuilder):
                     f"{found.width * MIN_PPI / ppi:.0f} pixels wide), or print it smaller."
                 ))
         return list(problems.values())
+
+
+RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def print_rasters(folder: Path, profile: Path) -> None:
+    """Each raster picture in ``folder`` in the press's inks: CMYK through ``profile``, on white paper.
+
+    The picture is taken as sRGB, the web's colours. It keeps its file name, which the
+    page links, but becomes a CMYK JPEG, which WeasyPrint reads by its content and
+    embeds as it is; PDF/X-1a admits no transparency, so a see-through part shows paper."""
+    from PIL import Image, ImageCms
+
+    transform = ImageCms.buildTransform(
+        ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    )
+    for path in sorted(folder.glob("*")):
+        if path.suffix.lower() not in RASTER_SUFFIXES:
+            continue
+        with Image.open(path) as image:
+            picture = image.convert("RGBA")
+        paper = Image.new("RGB", picture.size, "white")
+        paper.paste(picture, mask=picture.getchannel("A"))
+        ImageCms.applyTransform(paper, transform).save(path, format="JPEG", quality=95)
 
 
 def booking_qr_code(url: str) -> nodes.image:
