@@ -22,7 +22,7 @@ from guidebook.pdf.paperback import inside_margin, print_rasters
 from preflight import preflight
 
 from guidebook.pdf.press import (
-    BLEED_IN, FORMATS, PrintSettingError, page_size_inches, print_colours, print_profile, printed_address,
+    BLEED_IN, FORMATS, PrintSettingError, page_size_inches, pdf_format, print_colours, print_profile, printed_address,
 )
 from guidebook.pdf.wrap import BARCODE_IN, BARCODE_MARGIN_IN, spine_width, write_wrap
 
@@ -152,10 +152,19 @@ def test_a_photo_prints_in_the_press_inks(book, tmp_path, in_inks):
     assert found == [] if in_inks else any("RGB" in line for line in found), found
 
 
-def test_a_screen_profile_is_no_print_condition():
+def test_a_screen_profile_or_an_unknown_format_is_no_print_setting():
     monitor = Path(weasyprint.__file__).parent / "pdf" / "sRGB2014.icc"
     with pytest.raises(PrintSettingError, match="CMYK output profile"):
         print_profile(str(monitor))
+    with pytest.raises(PrintSettingError, match="book_print_format in conf.py is 'PDF/X-3'"):
+        pdf_format("PDF/X-3")
+
+
+def test_the_ebook_pdf_stays_rgb(book):
+    """The paperback's inks are for paper: the PDF for screens keeps the screen's colours."""
+    with pikepdf.open(book.pdf) as pdf:
+        assert "/OutputIntents" not in pdf.Root or all(i.DestOutputProfile.N == 3 for i in pdf.Root.OutputIntents)
+        assert b" rg" in pdf.pages[1].Contents.read_bytes() and "/StructTreeRoot" in pdf.Root
 
 
 def test_a_brand_colour_without_a_cmyk_twin_is_named_with_its_line(tmp_path):
