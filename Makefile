@@ -47,7 +47,7 @@ epub: build-needs venv ## Build the EPUB into _build/epub
 pdf: build-needs venv ## Build the PDF into _build/pdf
 	@$(BUILD) pdf
 
-print: build-needs venv ## Build the paperback (interior and cover, PDF/X-4) into _build/print
+print: build-needs venv ## Build the paperback (interior and cover, PDF/X-1a:2001 in CMYK) into _build/print
 	@$(BUILD) print
 
 linkcheck: venv ## Check every external link live (needs internet); report in _build/linkcheck

@@ -55,11 +55,11 @@ def resource_problems(resources, where: str) -> list[str]:
     return problems
 
 
-def content_problems(stream, resources, ctm, where: str, seen: set) -> list[str]:
+def content_problems(stream, resources, ctm, where: str) -> list[str]:
     """What the content of a page or form draws that a press cannot take."""
     problems = resource_problems(resources, where)
-    stack, fill, font_size, text_matrix = [], ("/DeviceGray", [0.0]), 0.0, [1, 0, 0, 1, 0, 0]
-    fill_space = "/DeviceGray"
+    stack, fill, fill_space = [], ("/DeviceGray", [0.0]), "/DeviceGray"  # PDF's initial fill: black
+    font_size, text_matrix = 0.0, [1, 0, 0, 1, 0, 0]
     for operands, operator in pikepdf.parse_content_stream(stream):
         op = str(operator)
         if op == "q":
@@ -71,7 +71,7 @@ def content_problems(stream, resources, ctm, where: str, seen: set) -> list[str]
         elif op in ("rg", "RG"):
             problems.append(f"{where}: RGB colour '{' '.join(map(str, operands))} {op}'")
         elif op == "k":
-            fill_space, fill = "/DeviceCMYK", (("/DeviceCMYK", [float(x) for x in operands]))
+            fill_space, fill = "/DeviceCMYK", ("/DeviceCMYK", [float(x) for x in operands])
         elif op == "g":
             fill_space, fill = "/DeviceGray", ("/DeviceGray", [float(x) for x in operands])
         elif op in ("cs", "CS"):
@@ -90,7 +90,7 @@ def content_problems(stream, resources, ctm, where: str, seen: set) -> list[str]
             size = font_size * scale(text_matrix) * scale(ctm)
             problems += text_problems(fill, size, where)
         elif op == "Do":
-            problems += drawn_object_problems(resources, operands[0], ctm, where, seen)
+            problems += drawn_object_problems(resources, operands[0], ctm, where)
     return problems
 
 
@@ -102,12 +102,12 @@ def text_problems(fill, size: float, where: str) -> list[str]:
         return [f"{where}: text at {size:.1f} pt is filled in {space}, not in the press's inks"]
     cyan, magenta, yellow, black = values
     if size < DISPLAY_TYPE_PT and (cyan or magenta or yellow or black not in (0, 1)):
-        return [f"{where}: text at {size:.1f} pt is filled {' '.join(f'{v:g}' for v in values)} k, "
-                "not black ink alone"]
+        inks = " ".join(f"{value:g}" for value in values)
+        return [f"{where}: text at {size:.1f} pt is filled {inks} k, not black ink alone"]
     return []
 
 
-def drawn_object_problems(resources, name, ctm, where: str, seen: set) -> list[str]:
+def drawn_object_problems(resources, name, ctm, where: str) -> list[str]:
     xobject = resources.XObject[name]
     inside = f"{where}, {name}"
     if xobject.Subtype == "/Image":
@@ -116,8 +116,9 @@ def drawn_object_problems(resources, name, ctm, where: str, seen: set) -> list[s
             problems.append(f"{inside}: picture with a transparency mask")
         if "/ColorSpace" in xobject:
             problems += colour_space_problems(name, xobject.ColorSpace, inside)
-        inches = min(math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])) / 72
-        ppi = min(int(xobject.Width), int(xobject.Height)) / inches if inches else math.inf
+        # the image fills the unit square, which the CTM maps to its printed size in points
+        width, height = math.hypot(ctm[0], ctm[1]) / 72, math.hypot(ctm[2], ctm[3]) / 72
+        ppi = min(int(xobject.Width) / width, int(xobject.Height) / height) if width and height else math.inf
         if ppi < MIN_PPI:
             problems.append(f"{inside}: picture printed at {ppi:.0f} ppi, under {MIN_PPI}")
         return problems
@@ -126,7 +127,7 @@ def drawn_object_problems(resources, name, ctm, where: str, seen: set) -> list[s
     if group is not None and group.get("/S") == "/Transparency":
         problems.append(f"{inside}: transparency group")
     matrix = [float(x) for x in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
-    problems += content_problems(xobject, xobject.get("/Resources", resources), multiply(matrix, ctm), inside, seen)
+    problems += content_problems(xobject, xobject.get("/Resources", resources), multiply(matrix, ctm), inside)
     return problems
 
 
@@ -190,7 +191,7 @@ def preflight(path, fmt_name: str = "PDF/X-1a:2001") -> list[str]:
                 problems.append(f"{where}: annotations")
             if page.obj.get("/Group", {}).get("/S") == "/Transparency":
                 problems.append(f"{where}: the page is a transparency group")
-            problems += content_problems(page, page.Resources, [1, 0, 0, 1, 0, 0], where, set())
+            problems += content_problems(page, page.Resources, [1, 0, 0, 1, 0, 0], where)
             problems += font_problems(page, where)
             problems += box_problems(page, where)
         return problems

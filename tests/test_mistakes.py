@@ -161,3 +161,47 @@ def test_suggestions_know_every_block_and_role_the_book_and_its_guide_use():
     assert {"admonition", "grid-item-card", "booking-button"} <= blocks and {"ref", "booking"} <= roles
     assert blocks - set(KNOWN_DIRECTIVES) - {"eval-rst"} == set()
     assert roles - set(KNOWN_ROLES) == set()
+
+
+# ── The paperback: what the press cannot take ──────────────────────────────────────
+
+@pytest.fixture(scope="module")
+def misprinted(good_book, book, tmp_path_factory) -> tuple[dict, str, dict, dict]:
+    """The paperback built with a brand colour that has no CMYK value and a picture of too few pixels."""
+    from PIL import Image
+
+    copy = tmp_path_factory.mktemp("misprinted") / "book"
+    shutil.copytree(good_book[0], copy)
+    shutil.copytree(book.out / "print", copy / "_build" / "print")
+    before = hashes(copy / "_build", parts=("print",))
+    brand = copy / "docs/_static/brand.css"
+    text = brand.read_text(encoding="utf-8")
+    assert "--brand-accent-cmyk:" in text
+    brand.write_text(re.sub(r"^\s*--brand-accent-cmyk:.*\n", "", text, flags=re.M), encoding="utf-8")
+    (copy / "docs/images").mkdir()
+    Image.new("RGB", (60, 40), "#0d5c63").save(copy / "docs/images/zac-small.png")
+    picture = append(copy, "docs/08-conclusion.md", "\n![Zac at his desk](images/zac-small.png)\n", "zac-small")
+    result = build(copy, "print")
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    return {"picture": picture}, log, before, hashes(copy / "_build", parts=("print",))
+
+
+def test_a_brand_colour_without_cmyk_stops_the_paperback(misprinted):
+    _, log, _, _ = misprinted
+    assert re.search(r"^guidebook/pdf/theme/static/[\w-]+\.css:\d+: ERROR: the paperback prints the brand colour "
+                     r"--brand-accent, .+\n    What to do: add a line '--brand-accent-cmyk: .+docs/_static/brand\.css",
+                     log, re.M), log
+
+
+def test_a_picture_under_300_ppi_stops_the_paperback(misprinted):
+    made, log, _, _ = misprinted
+    name, line = made["picture"]
+    assert re.search(rf"^{re.escape(name)}:{line}: ERROR: docs/images/zac-small\.png is 60 × 40 pixels and prints "
+                     r"at \d+ ppi .+\n    What to do: use a picture of at least 300 pixels", log, re.M), log
+
+
+def test_a_failed_paperback_keeps_the_last_good_one(misprinted):
+    _, log, before, after = misprinted
+    assert log.count("The last good output") == 1, log
+    assert len(before) >= 2 and after == before

@@ -1,19 +1,29 @@
-"""The paperback (`make print`): a PDF/X-4 interior and a full-wrap cover a printer accepts."""
+"""The paperback (`make print`): a PDF/X interior and a full-wrap cover a printer accepts.
+
+The preflight (preflight.py) reads both files as a print shop's would; the tests
+below it prove that it catches what a press cannot take."""
 
 import re
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pikepdf
 import pypdfium2
 import pytest
+import weasyprint
 import zxingcpp
 from bs4 import BeautifulSoup
 
 from conftest import BOOK, OVERRIDES, ROOT, SLUG
 from post import letters
 
-from guidebook.pdf.paperback import inside_margin
-from guidebook.pdf.press import BLEED_IN, page_size_inches, printed_address
+from guidebook.pdf.paperback import inside_margin, print_rasters
+from preflight import preflight
+
+from guidebook.pdf.press import (
+    BLEED_IN, FORMATS, PrintSettingError, page_size_inches, pdf_format, print_colours, print_profile, printed_address,
+)
 from guidebook.pdf.wrap import BARCODE_IN, BARCODE_MARGIN_IN, spine_width, write_wrap
 
 POINTS = 72  # a PDF's unit, to the inch
@@ -75,45 +85,97 @@ def test_the_cover_wraps_back_spine_and_front_with_bleed_all_round(interior, cov
     assert media[2] - media[0] == pytest.approx(2 * (width + BLEED) + spine, abs=0.01)
 
 
-@pytest.mark.parametrize("which", ["interior", "cover"])
-def test_both_files_are_pdf_x_4_with_an_output_intent(request, which):
-    pdf = request.getfixturevalue(which)
-    assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
-    [intent] = pdf.Root.OutputIntents
-    assert intent.S == "/GTS_PDFX"
-    assert intent.DestOutputProfile.N == 3 and str(intent.OutputConditionIdentifier)
-    assert pdf.trailer.Info.Trapped == "/False"
-    assert not [number for number, page in enumerate(pdf.pages, start=1) if "/Annots" in page], "annotations"
-
-
-def fonts(pdf) -> list[pikepdf.Dictionary]:
-    """Every font the pages use, with the fonts inside composite fonts."""
-    found = {}
-    for page in pdf.pages:
-        for font in (page.Resources.get("/Font") or {}).values():
-            for part in [font, *font.get("/DescendantFonts", [])]:
-                found[part.objgen] = part
-    return list(found.values())
-
-
-@pytest.mark.parametrize("which", ["interior", "cover"])
-def test_every_font_is_embedded(request, which):
-    used = fonts(request.getfixturevalue(which))
-    assert used
-    for font in used:
-        if font.Subtype in ("/Type0", "/Type3"):  # a wrapper, or glyphs drawn in the file itself
-            continue
-        descriptor = font.FontDescriptor
-        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+def wrap(static, target, fmt: str = BOOK["book_print_format"], pages: int = 40) -> dict:
+    """Write a cover wrap from the print build's ``static`` folder, as the build writes it."""
+    profile = print_profile(BOOK["book_print_profile"])
+    return write_wrap(SimpleNamespace(**BOOK), TRIM, pages, static, target, profile, FORMATS[fmt])
 
 
 @pytest.mark.parametrize("which", ["print_interior", "print_cover"])
-def test_every_picture_prints_at_300_ppi_or_more(book, which):
-    document = pypdfium2.PdfDocument(getattr(book, which))
-    for number, page in enumerate(document, start=1):
-        for image in page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]):
-            metadata = image.get_metadata()
-            assert min(metadata.horizontal_dpi, metadata.vertical_dpi) >= 300, f"page {number}"
+def test_both_files_pass_the_preflight(book, which):
+    assert preflight(getattr(book, which), BOOK["book_print_format"]) == []
+
+
+@pytest.mark.parametrize("which", ["interior", "cover"])
+def test_both_files_are_pdf_x_1a_2001_for_coated_fogra39(request, which):
+    pdf = request.getfixturevalue(which)
+    assert BOOK["book_print_format"] == "PDF/X-1a:2001" and pdf.pdf_version == "1.3"
+    assert pdf.trailer.Info.GTS_PDFXConformance == "PDF/X-1a:2001"
+    assert pdf.open_metadata().get("pdfx:GTS_PDFXConformance") == "PDF/X-1a:2001"
+    [intent] = pdf.Root.OutputIntents
+    assert str(intent.OutputConditionIdentifier) == "Coated FOGRA39 (ISO 12647-2:2004)"
+
+
+def test_pdf_x_4_is_a_setting(book, tmp_path):
+    target = tmp_path / "cover.pdf"
+    wrap(book.out / "print" / "_static", target, "PDF/X-4")
+    assert preflight(target, "PDF/X-4") == []
+    with pikepdf.open(target) as pdf:
+        assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+
+
+# What a print stylesheet must not do, and what the preflight then says.
+MISPRINTS = {
+    "an RGB colour": (".back-cover .back-description { color: rgb(200 30 30); }", "RGB colour"),
+    "an opacity": (".back-publisher { opacity: 0.5; }", "partly transparent"),
+    "small text in four inks": (".back-cover .back-description { color: var(--brand-accent); }", "not black ink alone"),
+}
+
+
+@pytest.mark.parametrize("misprint", MISPRINTS)
+def test_the_preflight_fails_on_what_a_press_cannot_take(book, tmp_path, misprint):
+    css, problem = MISPRINTS[misprint]
+    static = tmp_path / "_static"
+    shutil.copytree(book.out / "print" / "_static", static)
+    with (static / "cover-wrap.css").open("a", encoding="utf-8") as stylesheet:
+        stylesheet.write(css + "\n")
+    wrap(static, tmp_path / "cover.pdf")
+    found = preflight(tmp_path / "cover.pdf")
+    assert found and all(line.startswith("page 1") for line in found), found
+    assert any(problem in line for line in found), found
+
+
+@pytest.mark.parametrize("in_inks", [True, False], ids=["in CMYK", "as it is"])
+def test_a_photo_prints_in_the_press_inks(book, tmp_path, in_inks):
+    """A chapter's picture is converted to CMYK; as it is (RGB), the preflight would refuse it."""
+    from PIL import Image
+
+    static = tmp_path / "_static"
+    shutil.copytree(book.out / "print" / "_static", static)
+    Image.new("RGBA", (900, 600), "#0d5c63").save(static / "photo.png")
+    if in_inks:
+        print_rasters(static, print_profile(BOOK["book_print_profile"]))
+    with (static / "cover-wrap.css").open("a", encoding="utf-8") as stylesheet:
+        stylesheet.write('.back-publisher::after { content: url("photo.png"); display: block; image-resolution: 300dpi; }\n')
+    wrap(static, tmp_path / "cover.pdf")
+    found = preflight(tmp_path / "cover.pdf")
+    assert found == [] if in_inks else any("RGB" in line for line in found), found
+
+
+def test_a_screen_profile_or_an_unknown_format_is_no_print_setting():
+    monitor = Path(weasyprint.__file__).parent / "pdf" / "sRGB2014.icc"
+    with pytest.raises(PrintSettingError, match="CMYK output profile"):
+        print_profile(str(monitor))
+    with pytest.raises(PrintSettingError, match="book_print_format in conf.py is 'PDF/X-3'"):
+        pdf_format("PDF/X-3")
+
+
+def test_the_ebook_pdf_stays_rgb(book):
+    """The paperback's inks are for paper: the PDF for screens keeps the screen's colours."""
+    with pikepdf.open(book.pdf) as pdf:
+        assert "/OutputIntents" not in pdf.Root or all(i.DestOutputProfile.N == 3 for i in pdf.Root.OutputIntents)
+        assert b" rg" in pdf.pages[1].Contents.read_bytes() and "/StructTreeRoot" in pdf.Root
+
+
+def test_a_brand_colour_without_a_cmyk_twin_is_named_with_its_line(tmp_path):
+    brand = tmp_path / "brand.css"
+    brand.write_text(":root { --brand-ink: #1f2933; --brand-ink-cmyk: device-cmyk(0 0 0 1); --brand-tint: #eee; }")
+    css = tmp_path / "print.css"
+    css.write_text("p { color: var(--brand-ink); }\n.box { background: var(--brand-tint); }\n")
+    rules, problems = print_colours([css], brand)
+    assert "--brand-ink: var(--brand-ink-cmyk) !important" in rules and "--brand-tint:" not in rules
+    [(location, message)] = problems
+    assert location.endswith("print.css:2") and "--brand-tint-cmyk" in message and "What to do" in message
 
 
 def chapter_pages(pdf) -> dict[str, int]:
@@ -226,9 +288,8 @@ def test_the_barcode_area_is_left_empty(book):
 
 def spine_text(book, pages: int, tmp_path) -> str:
     """The text a cover wrap for ``pages`` pages shows between its back and its front."""
-    config = SimpleNamespace(**BOOK)
     target = tmp_path / f"cover-{pages}.pdf"
-    geometry = write_wrap(config, TRIM, pages, book.out / "print" / "_static", target)
+    geometry = wrap(book.out / "print" / "_static", target, pages=pages)
     page = pypdfium2.PdfDocument(target)[0]
     left = TRIM[0] * POINTS  # the page's x runs from the trim's left edge
     return page.get_textpage().get_text_bounded(left=left, right=left + geometry["spine"] * POINTS)
@@ -251,5 +312,15 @@ def test_the_paperback_files_are_the_same_bytes_from_the_same_sources(book, tmp_
     static = book.out / "print" / "_static"
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()
-        write_wrap(SimpleNamespace(**BOOK), TRIM, 40, static, tmp_path / folder / "cover.pdf")
+        wrap(static, tmp_path / folder / "cover.pdf")
     assert (tmp_path / "one" / "cover.pdf").read_bytes() == (tmp_path / "two" / "cover.pdf").read_bytes()
+
+
+def test_cross_references_say_on_which_page_they_land(interior, print_text, pdf_text, html_text, epub_text):
+    text = re.sub(r"\s+", " ", print_text)
+    workbook = next(page for title, page in chapter_pages(interior).items() if "Workbook" in title)
+    assert f"The workbook (page {workbook})" in text
+    pages = [int(number) for number in re.findall(r"\(page (\d+)\)", text)]
+    assert len(pages) > 5 and all(1 <= page <= len(interior.pages) for page in pages)
+    # the website and the ebooks keep their links as they are
+    assert all("(page " not in other for other in (pdf_text, html_text, epub_text))

@@ -130,16 +130,14 @@ class PrintBuilder(PdfBuilder):
         return document
 
     def write_pdf(self) -> None:
+        """Write the interior and the wrap, or, if the press cannot take them, say why and write nothing."""
         from weasyprint import HTML
 
         if self.profile is None:
             return  # the print settings are wrong, as the build has said
         colours, problems = print_colours([*stylesheets(), *INTERIOR_STYLESHEETS, *WRAP_STYLESHEETS])
-        problems += self.print_pictures(Path(self.outdir, "_static"))
-        for location, message in problems:
-            logger.warning("%s", message, location=location, type="guide", subtype="print")
-        if problems:
-            return
+        problems += self.print_pictures([Path(self.outdir, "_static"), Path(self.outdir, self.imagedir)])
+        print_rasters(Path(self.outdir, self.imagedir), self.profile)
         basename = Path(self.outdir, self.config.pdf_basename)
         interior = basename.with_name(f"{basename.name}-interior.pdf")
         partial = interior.with_suffix(".pdf.part")
@@ -154,7 +152,7 @@ class PrintBuilder(PdfBuilder):
                 pdf_identifier=self.config.book_uuid.encode(),
                 custom_metadata=True,
             )
-            problems = self.low_resolution_pictures(partial)
+            problems += self.low_resolution_pictures(partial)
             for location, message in problems:
                 logger.warning("%s", message, location=location, type="guide", subtype="print")
             if problems:
@@ -166,17 +164,17 @@ class PrintBuilder(PdfBuilder):
                        self.profile, self.pdf_format, colours)
         logger.info("done")
 
-    def print_pictures(self, static: Path) -> list[tuple[str, str]]:
-        """Write each SVG picture of the built ``static`` folder in the brand's inks; the colours it lacks."""
+    def print_pictures(self, folders: list[Path]) -> list[tuple[str, str]]:
+        """Write each SVG picture of the built ``folders`` in the brand's inks; the colours it lacks."""
         problems = []
-        sources = {path.name: path for path in (THEME_DIR / "static").glob("*.svg")}
-        for path in sorted(static.glob("*.svg")):
+        sources = {path.name: path for path in [*(THEME_DIR / "static").glob("*.svg"), *self.pictures]}
+        for path in sorted(svg for folder in folders for svg in folder.glob("*.svg")):
             svg, unknown = print_svg(path.read_text(encoding="utf-8"))
             path.write_text(svg, encoding="utf-8")
             if unknown:
-                source = where(sources.get(path.name, path))
-                problems.append((source, (
-                    f"the picture {source} has colours that are no brand colour with a CMYK value "
+                source = sources.get(path.name, path)
+                problems.append((self.pictures.get(source, where(source)), (
+                    f"the picture {where(source)} has colours that are no brand colour with a CMYK value "
                     f"({', '.join(unknown)}), so the paperback cannot print them.\nWhat to do: draw it in "
                     f"brand colours, each with its '-cmyk' twin in {where(BRAND_CSS)}."
                 )))
@@ -208,6 +206,31 @@ class PrintBuilder(PdfBuilder):
                     f"{found.width * MIN_PPI / ppi:.0f} pixels wide), or print it smaller."
                 ))
         return list(problems.values())
+
+
+RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def print_rasters(folder: Path, profile: Path) -> None:
+    """Each raster picture in ``folder`` in the press's inks: CMYK through ``profile``, on white paper.
+
+    The picture is taken as sRGB, the web's colours. It keeps its file name, which the
+    page links, but becomes a CMYK JPEG, which WeasyPrint reads by its content and
+    embeds as it is; PDF/X-1a admits no transparency, so a see-through part shows paper."""
+    from PIL import Image, ImageCms
+
+    transform = ImageCms.buildTransform(
+        ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    )
+    for path in sorted(folder.glob("*")):
+        if path.suffix.lower() not in RASTER_SUFFIXES:
+            continue
+        with Image.open(path) as image:
+            picture = image.convert("RGBA")
+        paper = Image.new("RGB", picture.size, "white")
+        paper.paste(picture, mask=picture.getchannel("A"))
+        ImageCms.applyTransform(paper, transform).save(path, format="JPEG", quality=95)
 
 
 def booking_qr_code(url: str) -> nodes.image:

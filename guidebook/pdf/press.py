@@ -158,7 +158,9 @@ def press_finisher(name: str, fmt: PdfFormat):
       metadata carries a random one, so two builds of one commit would differ.
     - It writes the PDF/X version keys of ``fmt``, in the Info dictionary and the XMP.
     - For PDF 1.3 (X-1a:2001), it drops the graphics states' opacity keys, all 1:
-      that version has no transparency, so no such keys either.
+      that version has no transparency, so no such keys either; and the colour
+      spaces WeasyPrint defines for every file but nothing here uses (Lab, and the
+      print profile as an ICC colour space), which X-1a does not admit.
     """
     import pydyf
 
@@ -176,6 +178,7 @@ def press_finisher(name: str, fmt: PdfFormat):
         if fmt.pdf_version == "1.3":
             for item in pdf.objects:
                 drop_full_opacity(getattr(item, "extra", item))
+            drop_unused_colour_spaces(pdf)
 
     return finish
 
@@ -200,6 +203,21 @@ def drop_full_opacity(item) -> None:
                         del state[alpha]
         else:
             drop_full_opacity(value)
+
+
+def drop_unused_colour_spaces(pdf) -> None:
+    """Remove the named colour spaces that no content stream sets."""
+    import pydyf
+
+    drawn = b"".join(
+        part if isinstance(part, bytes) else str(part).encode()
+        for item in pdf.objects if isinstance(item, pydyf.Stream) for part in item.stream
+    )
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Dictionary) and "lab-d50" in item:  # the colour spaces of every page
+            for name in list(item):
+                if not re.search(rb"/" + re.escape(name.encode()) + rb"\s+(cs|CS)\b", drawn):
+                    del item[name]
 
 
 def page_size_inches(size: str) -> tuple[float, float] | None:

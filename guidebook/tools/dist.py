@@ -6,7 +6,7 @@ here too), then writes into ``DIR/dist``, each named ``<book_slug>-<book_edition
 - ``….zip``: the website, in a folder of that name (the ebooks are inside it);
 - ``….pdf`` and ``….epub``: the ebooks;
 - ``…-print-interior.pdf`` and ``…-print-cover.pdf``: the paperback, for a printer
-  (PDF/X-4; the website does not offer them);
+  (PDF/X-1a:2001 by default, ``book_print_format``; the website does not offer them);
 - ``….sha256``: their SHA-256 sums, in the format ``sha256sum --check`` reads.
 
 The zip is reproducible: its entries are sorted and dated ``SOURCE_DATE_EPOCH``.
