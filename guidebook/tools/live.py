@@ -53,6 +53,7 @@ def sphinx_args(out: Path) -> list[str]:
     return [
         str(ROOT / "docs"), str(out / "live"), "-c", str(ROOT), "-d", str(out / ".live-doctrees"),
         "-n", "--keep-going", "-q", "-D", f"guide_ebook_dir={out}",
+        "-D", "guide_offline=0",  # no service worker: each save shows at once (website/offline.py)
     ]
 
 

@@ -31,7 +31,7 @@ ICONS = {
 
 
 def icon_html(pixels: int, share: float, background: str) -> str:
-    mark = int(round(pixels * share))
+    mark = round(pixels * share)
     margin = (pixels - mark) / 2
     return (
         "<!DOCTYPE html><html><head><style>"

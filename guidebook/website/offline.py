@@ -16,7 +16,8 @@ After the website is written, this adds to it:
   the new version takes over and the old cache is deleted.
 
 The worker fetches only the guide's own files from the guide's own server, and
-nothing else: it sends nothing anywhere.
+nothing else: it sends nothing anywhere. The live preview (``make live``) sets
+``guide_offline`` off: there every save must show at once, not a version kept.
 """
 
 import base64
@@ -140,6 +141,9 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
     site = Path(app.outdir)
     text = json.dumps(manifest(app), indent=2, ensure_ascii=False) + "\n"
     (site / MANIFEST).write_text(text, encoding="utf-8")
+    if not app.config.guide_offline:
+        (site / WORKER).unlink(missing_ok=True)
+        return
     files = files_used(site, site_path(app))  # the pages link the manifest, which names the icons
     cache = write_worker(app, site, files)
     size = sum((site / name).stat().st_size for name in files)
@@ -154,7 +158,7 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
 
 
 def add_script(app: Sphinx) -> None:
-    if app.builder.name not in WEBSITE_BUILDERS:
+    if app.builder.name not in WEBSITE_BUILDERS or not app.config.guide_offline:
         return
     if str(STATIC_DIR) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC_DIR))
@@ -162,6 +166,7 @@ def add_script(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("guide_offline", True, "html", types=frozenset({bool}))
     app.connect("builder-inited", add_script)
     app.connect("html-page-context", add_page_context)
     # after the stylesheets are pruned and bundled (assets.py), so the worker lists them as served
