@@ -7,9 +7,12 @@ BIN    := $(VENV)/bin
 OUT    := _build
 # Each format is `sphinx-build -b FORMAT`, staged so that a failed build keeps the
 # last good output (guidebook/tools/build.py says how).
-BUILD  := $(BIN)/python -m guidebook.tools.build --out $(OUT)
+BUILD  := $(BIN)/python guidebook/tools/build.py --out $(OUT)
 SPHINXOPTS ?=
 PYTEST_ARGS ?=
+# make's process: a build stopped by Ctrl+C or a closed terminal stops make with it,
+# saying so in one line of its own (guidebook/tools/build.py, stoppable).
+export GUIDE_MAKE_PID := $(shell echo $$PPID)
 
 .DEFAULT_GOAL := all
 .PHONY: help all html epub pdf print linkcheck test clean clean-all venv build-needs test-needs
@@ -68,7 +71,7 @@ test: test-needs venv node_modules/.installed ## Run every test (builds each for
 LIVE_PORT ?= 8000
 
 live: build-needs venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
-	@$(BIN)/python -m guidebook.tools.live --port $(LIVE_PORT) --out $(OUT)
+	@$(BIN)/python guidebook/tools/live.py --port $(LIVE_PORT) --out $(OUT)
 
 chapter: venv ## Start a chapter: make chapter TITLE="Step 7: Keep Going" [AFTER=08-conclusion]
 	@$(BIN)/python -m guidebook.tools.new_chapter "$$TITLE" $(if $(AFTER),--after "$(AFTER)")
@@ -86,11 +89,11 @@ spell: venv ## Check the spelling of the chapters and every other file (codespel
 .PHONY: dist readthedocs system-packages
 
 dist: build-needs venv ## Build, then write the release (site zip, PDF, EPUB, paperback, SHA-256 sums) into _build/dist
-	@$(BIN)/python -m guidebook.tools.dist --out $(OUT)
+	@$(BIN)/python guidebook/tools/dist.py --out $(OUT)
 
 readthedocs: build-needs venv ## Build, then copy the outputs where Read the Docs publishes them
 	@test -n "$$READTHEDOCS_OUTPUT" || { echo "READTHEDOCS_OUTPUT is not set: Read the Docs sets it in its build."; exit 1; }
-	@$(BIN)/python -m guidebook.tools.dist --out $(OUT) --readthedocs "$$READTHEDOCS_OUTPUT"
+	@$(BIN)/python guidebook/tools/dist.py --out $(OUT) --readthedocs "$$READTHEDOCS_OUTPUT"
 
 system-packages: ## Install the system packages for the build and the tests (apt-get, dnf or Homebrew)
 	@bash .ci/run --install-only

@@ -6,11 +6,20 @@ Each format is one ``sphinx-build -b FORMAT -c . -d DOCTREES docs OUT -W --keep-
 the command any Sphinx user would run. This wrapper only adds what ``make``
 promises on top of it:
 
-- **Staging.** Everything is written under ``DIR/.staging``, into a copy of
-  the last good doctrees and website, and moved into ``DIR`` only when every
+- **Staging.** Everything is written under ``DIR/.staging``, starting from a
+  copy of the last good doctrees, and moved into ``DIR`` only when every
   format asked for has succeeded. A failed build leaves ``DIR`` as it was, and
   its reading of the chapters is thrown away with it, so the next build reads
   them again and reports the same mistake.
+- **Whole outputs.** Each format is written into an empty folder, so every file
+  that gathers all pages (the sitemap, the search index, the inventory, the
+  redirect pages) is what a clean build writes, whatever was built before.
+  Only the reading of unchanged chapters is reused.
+- **One build at a time.** ``DIR/.lock`` is held while a build runs; a second
+  build in the same folder says which one runs and waits for it.
+- **Stopping.** Ctrl+C or a closed terminal (SIGINT, SIGTERM, SIGHUP) stops the
+  workers, removes the staging folder and says in one line that the last good
+  output is unchanged.
 - **One read.** The formats share the staged doctrees: the first build reads
   the chapters, the others only write. With two or more of the ebooks and the
   paperback (``print``) to write, the chapters are read first and those are then
@@ -25,14 +34,22 @@ promises on top of it:
 """
 
 import argparse
+import fcntl
 import importlib
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imported stops quietly too
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.path[0] = str(ROOT)
 SOURCE_DIR = ROOT / "docs"
 DEFAULT_OUT = ROOT / "_build"
 # The ebooks come first: the website offers them for download, with their sizes.
@@ -46,8 +63,121 @@ STRICT = ["-W", "--keep-going", "-n"]
 READER = "dummy"
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+MAIN_PROCESS = os.getpid()
+STOPPED_BY: list[int] = []  # the signal that stopped the build, kept for where Python drops an exception
+
+
 class BuildFailed(Exception):
     pass
+
+
+class Stopped(BaseException):
+    """Ctrl+C or a closed terminal: not an Exception, so that nothing takes it for a failed build."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop(signum: int, frame) -> None:
+    """The signal handler: stop the build's workers, then unwind to ``stoppable``."""
+    if os.getpid() != MAIN_PROCESS:  # a worker forked before it reset its handlers
+        quiet_worker()
+        os.kill(os.getpid(), signum)
+        return
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
+    STOPPED_BY.append(signum)
+    children = multiprocessing.active_children()
+    for child in children:
+        try:
+            os.killpg(child.pid, signal.SIGTERM)
+        except ProcessLookupError:  # gone already
+            pass
+    for child in children:
+        child.join(timeout=10)
+    raise Stopped(signum)
+
+
+def unless_stopped() -> None:
+    """Go on with the build, unless a signal came where Python drops exceptions (a fork's handlers)."""
+    if STOPPED_BY:
+        raise Stopped(STOPPED_BY[0])
+
+
+def quiet_worker() -> None:
+    """A worker stops at once on a signal, with no traceback: the main process cleans up.
+
+    Each worker leads a process group of its own, which ``stop`` ends as one with
+    whatever the worker started (sphinx-sitemap starts a process that ignores Ctrl+C).
+    """
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_DFL)
+    os.setpgid(0, 0)
+
+
+@contextmanager
+def one_build_at_a_time(out: Path, what: str, lock_name: str = ".lock"):
+    """Hold ``out/.lock`` while the build runs; a second build says which one runs and waits for it."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / lock_name, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            running = lock.read().strip() or "another build"
+            print(f"Waiting for {running} to finish: one build at a time writes into "
+                  f"{os.path.relpath(out)}. This one starts when it ends.", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"`{what}` (process {os.getpid()}, started at {time.strftime('%H:%M:%S')})\n")
+        lock.flush()
+        yield
+
+
+def stoppable(out: Path, what: str, work) -> int:
+    """Run ``work()`` as the one build writing into ``out``; Ctrl+C or a closed terminal stops it cleanly.
+
+    Returns work()'s exit status, or 128 + the signal's number (130 for Ctrl+C) when stopped.
+    """
+    for each in STOP_SIGNALS:
+        if signal.getsignal(each) != signal.SIG_IGN:  # as a shell's background job, that ignores Ctrl+C
+            signal.signal(each, stop)
+    try:
+        with one_build_at_a_time(out, what):
+            try:
+                return work()
+            except Stopped:
+                shutil.rmtree(out / ".staging", ignore_errors=True)
+                raise
+    except Stopped as stopped:
+        try:
+            print(f"\nBuild stopped; the last good output in {os.path.relpath(out)} is unchanged.",
+                  file=sys.stderr, flush=True)
+        except OSError:  # the terminal is closed
+            pass
+        make = os.environ.get("GUIDE_MAKE_PID")
+        if make == str(os.getppid()):
+            # Run by make: make stops on the same signal, which it may not have had (SIGTERM
+            # to this process alone). This recipe did not fail, so make adds no line of its own.
+            os.kill(int(make), stopped.signum)
+            return 0
+        return 128 + stopped.signum
+
+
+@contextmanager
+def not_stopped_midway():
+    """Publish in one go: a signal that comes meanwhile is dropped, as the build is done by then."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    handlers = {each: signal.signal(each, signal.SIG_IGN) for each in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # an ignored signal is dropped
+        for each, handler in handlers.items():
+            signal.signal(each, handler)
 
 
 def source_date_epoch() -> str:
@@ -104,14 +234,17 @@ def run_side_by_side(commands: dict[str, list[str]], then=None) -> list[str]:
 
     from sphinx.cmd.build import build_main
 
+    unless_stopped()
     if not commands:
         return []
     sys.stdout.flush(), sys.stderr.flush()
-    with ProcessPoolExecutor(max_workers=len(commands)) as pool:
+    with ProcessPoolExecutor(max_workers=len(commands), initializer=quiet_worker) as pool:
         running = {name: pool.submit(build_main, arguments) for name, arguments in commands.items()}
         if then:
             then()
-        return [name for name, build in running.items() if build.exception() or build.result() != 0]
+        failed = [name for name, build in running.items() if build.exception() or build.result() != 0]
+    unless_stopped()
+    return failed
 
 
 def warm_up() -> None:
@@ -126,18 +259,17 @@ def warm_up() -> None:
 
 
 def stage(out: Path, formats: list[str]) -> Path:
-    """A fresh staging folder holding a copy of the last good doctrees and website.
+    """A fresh staging folder holding a copy of the last good doctrees, and nothing else.
 
-    From the copied website, Sphinx writes again only the pages that changed,
-    as it does in a folder of its own (guidebook/website/contents.py keeps
-    every page's list of chapters true). The ebooks are always written whole.
+    Sphinx reads again only the chapters that changed, but writes every format
+    whole, into an empty folder: a website written over the last good one
+    would gather into its sitemap and search index only the pages of this build.
     """
     staging = out / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for part in ["doctrees", *(["html"] if "html" in formats else [])]:
-        if (out / part).is_dir():
-            shutil.copytree(out / part, staging / part, symlinks=True)
+    if (out / "doctrees").is_dir():
+        shutil.copytree(out / "doctrees", staging / "doctrees", symlinks=True)
     return staging
 
 
@@ -188,9 +320,11 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
             f"The {' and '.join(failed)} build failed: see the messages above, each names a file "
             f"and a line. The last good output in {os.path.relpath(out)} is unchanged."
         )
-    for part in [*formats, "doctrees"]:
-        publish(staging / part, out / part)
-    shutil.rmtree(staging, ignore_errors=True)
+    unless_stopped()
+    with not_stopped_midway():
+        for part in [*formats, "doctrees"]:
+            publish(staging / part, out / part)
+        shutil.rmtree(staging, ignore_errors=True)
     return formats
 
 
@@ -226,8 +360,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="override a setting of conf.py for this build")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
     args = parser.parse_args(argv)
+    what = f"make {' '.join(args.targets)}"
     if args.targets == ["linkcheck"]:
-        return linkcheck(args.out, args.overrides, quiet=not args.verbose)
+        return stoppable(args.out.resolve(), what, lambda: linkcheck(args.out, args.overrides, not args.verbose))
+    return stoppable(args.out.resolve(), what, lambda: build_and_say(args))
+
+
+def build_and_say(args: argparse.Namespace) -> int:
     try:
         built = build(args.targets, args.out, args.overrides, quiet=not args.verbose)
     except BuildFailed as error:

@@ -20,13 +20,19 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 import zipfile
 from pathlib import Path
 
-from guidebook.tools.build import DEFAULT_OUT, BuildFailed, build, outputs, print_cover, source_date_epoch
+if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imported stops quietly too
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.path[0] = str(Path(__file__).resolve().parents[2])
+
 from guidebook.settings import book_settings as conf_book_settings
+from guidebook.tools.build import (DEFAULT_OUT, BuildFailed, build, not_stopped_midway, outputs, print_cover, publish,
+                                   source_date_epoch, stoppable)
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ZIP_EARLIEST = 315532800  # 1980-01-01: a zip cannot date a file earlier
@@ -109,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readthedocs", type=Path, metavar="DIR",
                         help="copy the outputs into Read the Docs' output folder instead")
     args = parser.parse_args(argv)
+    what = "make readthedocs" if args.readthedocs else "make dist"
+    return stoppable(args.out.resolve(), what, lambda: release(args))
+
+
+def release(args: argparse.Namespace) -> int:
     out = args.out.resolve()
     settings = book_settings(args.overrides)
     try:
@@ -122,10 +133,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Copied the website and the ebooks into {args.readthedocs}")
         return 0
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch())
-    files = package(out, out / "dist", name, settings["book_slug"], epoch)
+    # written beside, then put in place in one go, as the build's outputs are
+    files = package(out, out / ".staging" / "dist", name, settings["book_slug"], epoch)
+    with not_stopped_midway():
+        publish(out / ".staging" / "dist", out / "dist")
+        shutil.rmtree(out / ".staging", ignore_errors=True)
     print(f"Release {name}:")
     for path in files:
-        print(f"  {os.path.relpath(path)}")
+        print(f"  {os.path.relpath(out / 'dist' / path.name)}")
     return 0
 
 

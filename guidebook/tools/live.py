@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
+
+if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imported stops quietly too
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.path[0] = str(Path(__file__).resolve().parents[2])
 
 from guidebook.tools.build import warm_up  # the same imports as make's warm build workers
 

@@ -13,6 +13,7 @@ from __future__ import annotations  # a clear message even from an older python3
 import ctypes.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -204,7 +205,19 @@ def install() -> int:
     return check(["build", "test"])
 
 
+def stop_quietly(signum: int, frame) -> None:
+    """Ctrl+C or a closed terminal during the check: one line, and make stops too (as guidebook/tools/build.py)."""
+    print("\nBuild stopped; the last good output is unchanged.", file=sys.stderr)
+    if os.environ.get("GUIDE_MAKE_PID") == str(os.getppid()):
+        os.kill(os.getppid(), signum)
+        sys.exit(0)
+    sys.exit(128 + signum)
+
+
 def main(argv: list[str]) -> int:
+    for each in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(each) != signal.SIG_IGN:
+            signal.signal(each, stop_quietly)
     if argv[:1] == ["install"]:
         return install()
     if argv[:1] == ["check"] and set(argv[1:]) <= set(NEEDS) and argv[1:]:

@@ -1,0 +1,75 @@
+"""Ctrl+C or a closed terminal stops `make` safely and quietly, at any moment of a real build.
+
+A copy of the book (its .venv a link to the checkout's, which make must never
+remake) is built once; then, after an edit, `make` is started again and its
+whole process group is signalled at several moments: during the system check,
+while Sphinx is imported, while the chapters are read and while the formats
+are written. Each time: one plain line, no traceback, no staging folder, no
+process left, the last good output unchanged; and the next `make` works.
+"""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from book_copy import ROOT, copy_book, hashes, placeholder_ebooks
+from conftest import SLUG
+
+STOPPED = "Build stopped; the last good output"
+# (make's target, the signal, seconds after the start): from the system check to the writers
+MOMENTS = [("html", signal.SIGINT, 0.4), ("html", signal.SIGINT, 0.8), ("html", signal.SIGTERM, 1.6),
+           ("html", signal.SIGHUP, 2.4), ("all", signal.SIGINT, 3.5)]
+
+
+def make(book: Path, *targets: str) -> subprocess.Popen:
+    # -o: the .venv is the checkout's, never remade from a copy
+    return subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", *targets], cwd=book,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def running_in(session: int) -> list[str]:
+    """The processes of a session still running (a zombie is already gone, waiting to be reaped)."""
+    ps = subprocess.run(["ps", "-o", "stat=,args=", "-s", str(session)], capture_output=True, text=True).stdout
+    return [line for line in ps.splitlines() if line.strip() and not line.lstrip().startswith("Z")]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Path:
+    book = copy_book(tmp_path_factory.mktemp("stopping") / "book")
+    (book / ".venv").symlink_to(ROOT / ".venv")
+    placeholder_ebooks(book / "_build", SLUG)  # `make html` then builds the website only
+    first = make(book, "html")
+    log = first.communicate(timeout=300)[0]
+    assert first.returncode == 0, log
+    chapter = book / "docs" / "04-offer-alternatives.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA sentence that is never published.\n",
+                       encoding="utf-8")
+    return book
+
+
+@pytest.mark.parametrize("target, signum, after", MOMENTS, ids=[f"{t}-{s.name}-{a}s" for t, s, a in MOMENTS])
+def test_a_stopped_build_says_so_once_and_leaves_nothing_behind(book, target, signum, after):
+    before = hashes(book / "_build", parts=("html", "epub", "pdf", "doctrees"))
+    build = make(book, target)
+    time.sleep(after)
+    assert build.poll() is None, "the build ended before the signal: give it less time"
+    os.killpg(build.pid, signum)
+    log = build.communicate(timeout=120)[0]
+    time.sleep(0.5)
+    assert build.returncode == -signum, log  # make stops on the signal, so a script sees it was stopped
+    assert log.strip() == f"{STOPPED} in _build is unchanged." or log.strip() == f"{STOPPED} is unchanged.", log
+    assert "Traceback" not in log and "make: ***" not in log
+    assert not (book / "_build" / ".staging").exists()
+    assert running_in(build.pid) == []
+    assert hashes(book / "_build", parts=("html", "epub", "pdf", "doctrees")) == before
+
+
+def test_the_next_build_works(book):
+    after_stops = make(book, "html")
+    log = after_stops.communicate(timeout=300)[0]
+    assert after_stops.returncode == 0, log
+    assert "A sentence that is never published." in (book / "_build/html/04-offer-alternatives.html").read_text()
