@@ -3,6 +3,7 @@
 The preflight (preflight.py) reads both files as a print shop's would; the tests
 below it prove that it catches what a press cannot take."""
 
+import math
 import re
 import shutil
 from pathlib import Path
@@ -324,3 +325,36 @@ def test_cross_references_say_on_which_page_they_land(interior, print_text, pdf_
     assert len(pages) > 5 and all(1 <= page <= len(interior.pages) for page in pages)
     # the website and the ebooks keep their links as they are
     assert all("(page " not in other for other in (pdf_text, html_text, epub_text))
+
+
+def lab(image, source) -> tuple[float, float, float]:
+    """A one-pixel image's colour in CIELAB (D50), through the profile of its ``source`` space."""
+    from PIL import ImageCms
+
+    transform = ImageCms.buildTransform(source, ImageCms.createProfile("LAB"), image.mode, "LAB",
+                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    lightness, a, b = ImageCms.applyTransform(image, transform).getpixel((0, 0))
+    return lightness * 100 / 255, a - 128, b - 128
+
+
+def test_the_brand_inks_look_like_the_screen_colours():
+    """Each CMYK twin printed on FOGRA39 paper is within ΔE 6 of its screen colour; text is black ink by design."""
+    from PIL import Image, ImageCms
+
+    from guidebook.epub.builder import brand_tokens
+
+    tokens = brand_tokens((ROOT / "docs" / "_static" / "brand.css").read_text(encoding="utf-8"))
+    paper = ImageCms.getOpenProfile(str(print_profile(BOOK["book_print_profile"])))
+    screen = ImageCms.createProfile("sRGB")
+    twins = {name[:-5]: value for name, value in tokens.items() if name.endswith("-cmyk")}
+    assert {"--brand-primary", "--brand-accent", "--brand-tint", "--brand-rule"} <= set(twins)
+    for name, twin in twins.items():
+        inks = [float(share) for share in re.fullmatch(r"device-cmyk\(([\d. ]+)\)", twin).group(1).split()]
+        if name in ("--brand-ink", "--brand-muted"):
+            assert inks == [0, 0, 0, 1], name
+            continue
+        hex_colour = tokens[name].lstrip("#")
+        rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+        printed = lab(Image.new("CMYK", (1, 1), tuple(round(share * 255) for share in inks)), paper)
+        shown = lab(Image.new("RGB", (1, 1), rgb), screen)
+        assert math.dist(printed, shown) < 6, (name, printed, shown)
