@@ -30,6 +30,16 @@ WAIT_FOR_CONTROL = "() => navigator.serviceWorker.controller !== null"
 CACHES = "caches.keys()"
 CACHED_FILES = "(async () => (await (await caches.open((await caches.keys())[0])).keys()).length)()"
 STYLESHEET = "fetch(document.querySelector('link[rel=stylesheet]').href).then((r) => r.text())"
+# Look for a new version now, as the browser does at each page opened; say how its install ended.
+LOOK_FOR_UPDATE = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  const ended = new Promise((resolve) => registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker.addEventListener("statechange", () => ["installed", "redundant"].includes(worker.state) && resolve(worker.state));
+  }));
+  await registration.update();
+  return ended;
+}"""
 
 
 @dataclass
@@ -44,6 +54,7 @@ class Story:
     caches_before: list[str] = field(default_factory=list)
     offline: dict[str, tuple[int, str]] = field(default_factory=dict)  # page: (status, first heading)
     offline_missing: tuple[int, str] = (0, "")
+    offline_start: tuple[int, str] = (0, "")
     search_results: int = 0
     answer_kept: str = ""
     downloads: dict[str, bytes] = field(default_factory=dict)
@@ -52,6 +63,8 @@ class Story:
     read_marks: list[str] = field(default_factory=list)
     read_marks_after_reload: list[str] = field(default_factory=list)
     after_forget: tuple = ()
+    half_published_install: str = ""
+    half_published_offered: bool = True
     offered: bool = False
     old_page_before_update: str = ""
     old_stylesheet_before_update: str = ""
@@ -136,6 +149,8 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
             story.offline[name] = (response.status, page.locator("h1").first.inner_text())
         response = page.goto(server.url + "no-such-chapter.html")
         story.offline_missing = (response.status, page.locator("h1").first.inner_text())
+        response = page.goto(server.url + story.manifest["start_url"].removeprefix(site_path(BOOK["book_site_url"])))
+        story.offline_start = (response.status, page.locator("h1").first.inner_text())
         page.goto(server.url + "search.html?q=stigma")
         page.locator("#search-results li").first.wait_for(timeout=15_000)
         story.search_results = page.locator("#search-results li").count()
@@ -165,8 +180,15 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
         page.reload()
         story.after_forget = (forgotten, page.locator(".guide-continue").count(), visible_marks(page))
 
-        # A new build is published; the reader, online again, opens another page.
+        # A new build is half published (its stylesheet not yet copied): the worker of that
+        # build refuses to install, and the reader keeps the version they have.
         context.set_offline(False)
+        publish(next_version, served)
+        shutil.copy2(book.html / "_static/guide.css", served / "_static/guide.css")
+        story.half_published_install = page.evaluate(LOOK_FOR_UPDATE)
+        story.half_published_offered = page.locator(".guide-update").count() > 0
+
+        # Then the whole of it is; the reader opens another page.
         publish(next_version, served)
         page.goto(server.url + "01-introduction.html")
         notice = page.locator(".guide-update")
@@ -207,6 +229,7 @@ def test_every_page_opens_offline(story):
     assert set(story.offline) == set(story.pages)
     assert not [name for name, (status, heading) in story.offline.items() if status != 200 or not heading]
     assert story.offline_missing == (404, "Page not found")
+    assert story.offline_start == (200, story.offline["index.html"][1])  # the installed guide's start
 
 
 def test_search_finds_offline(story):
@@ -240,6 +263,11 @@ def test_a_new_build_is_offered_and_never_mixed_with_the_old(story, next_version
     assert NEW_SENTENCE in story.new_page and OLD_SENTENCE not in story.new_page
     assert story.new_stylesheet == (next_version / "_static/guide.css").read_text(encoding="utf-8")
     assert story.new_stylesheet != story.old_stylesheet_before_update
+
+
+def test_a_half_published_build_is_never_taken_up(story):
+    assert story.half_published_install == "redundant"
+    assert not story.half_published_offered
 
 
 def test_the_old_cache_is_deleted(story):

@@ -9,8 +9,8 @@ chapters change, every page is written again, and a removed chapter's page
 is deleted (a renamed chapter's old address then gets its redirect).
 
 Sphinx also writes every page again when a setting changes, or a template,
-but not when an extension's code does: the guide's code is hashed into a
-setting, so that a new version of it reaches every page.
+but not when an extension's code does: the guide's code and scripts are
+hashed into a setting, so that a new version of them reaches every page.
 """
 
 import hashlib
@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 def code_version(app: Sphinx, config) -> None:
     digest = hashlib.sha256()
-    for module in sorted(PACKAGE.rglob("*.py")):
+    for module in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.js")]):  # the code, and the pages' scripts
         digest.update(module.read_bytes())
     config.guide_code_version = digest.hexdigest()[:12]
 

@@ -31,6 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.website.app_icons import brand_colour, manifest_icons
+from guidebook.website.pages import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ BACKGROUND_COLOUR = "--brand-paper"
 
 
 def site_path(app: Sphinx) -> str:
-    path = urlsplit(app.config.book_site_url).path or "/"
-    return path if path.endswith("/") else path + "/"
+    """The path the site is served under (``/guide/``): the installed guide's start and scope."""
+    return urlsplit(site_url(app)).path or "/"
 
 
 def manifest(app: Sphinx) -> dict:

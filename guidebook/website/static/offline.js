@@ -53,5 +53,8 @@
     });
   }
 
-  workers.register(new URL("sw.js", root), { scope: root.pathname }).then(watch, () => {});
+  // Once the page has loaded: copying the guide must not slow the first page down.
+  window.addEventListener("load", () => {
+    workers.register(new URL("sw.js", root), { scope: root.pathname }).then(watch, () => {});
+  });
 })();
