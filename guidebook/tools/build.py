@@ -285,8 +285,15 @@ def publish(staging: Path, final: Path) -> None:
 
 def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = (), quiet: bool = True) -> list[str]:
     """Build the formats asked for; return the ones written. Raises BuildFailed."""
+    from guidebook.tools import sources
+
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     out = out.resolve()
+    unreadable = sources.problems(SOURCE_DIR, ROOT)
+    if unreadable:
+        print("\n".join(unreadable), file=sys.stderr)
+        raise BuildFailed(f"The build failed: see the messages above, each names a file. "
+                          f"The last good output in {os.path.relpath(out)} is unchanged.")
     slug = book_slug()
     wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)
     if "html" in wanted:  # the website offers the ebooks: build any that are missing

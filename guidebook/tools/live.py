@@ -28,7 +28,9 @@ if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imp
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
-from guidebook.tools.build import warm_up  # the same imports as make's warm build workers
+# warm_up: the same imports as make's warm build workers
+from guidebook.tools import sources
+from guidebook.tools.build import warm_up
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PORT = 8000
@@ -49,7 +51,10 @@ class WarmRebuild:
             names = ", ".join(os.path.relpath(path) for path in list(changed_paths)[:5])
             show_message(f"Detected changes ({names})")
             show_message("Rebuilding...")
-        if build_main(list(self.sphinx_args)) != 0:
+        unreadable = sources.problems(ROOT / "docs", ROOT)
+        if unreadable:
+            print("\n".join(unreadable), file=sys.stderr)
+        if unreadable or build_main(list(self.sphinx_args)) != 0:
             print("The preview still shows the last page that built: fix the line named above and save again.")
         show_message(f"Serving on {self.uri}")
 
