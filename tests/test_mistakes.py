@@ -204,7 +204,7 @@ def unreadable(good_book, tmp_path_factory) -> tuple[dict, str, dict, dict]:
 def test_a_file_the_build_cannot_read_is_named_with_what_to_do(unreadable, case):
     lines, log, _, _ = unreadable
     where = case["file"] + (f":{lines[case['name']]}" if lines[case["name"]] else "")
-    found = re.search(rf"^{re.escape(where)}: ERROR: .+\n    What to do: (.+)$", log, re.M)
+    found = re.search(rf"^{re.escape(where)}: ERROR: .+\n    What to do: (.+)$", log, re.MULTILINE)
     assert found, log
     assert case["says"] in found.group(0), found.group(0)
 

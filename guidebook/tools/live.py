@@ -30,7 +30,7 @@ if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imp
 
 # warm_up: the same imports as make's warm build workers
 from guidebook.tools import sources
-from guidebook.tools.build import warm_up
+from guidebook.tools.build import Busy, stoppable, warm_up
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PORT = 8000
@@ -109,7 +109,18 @@ def serve(out: Path, host: str, port: int) -> None:
     with ProcessPoolExecutor(max_workers=1) as pool:  # as the rebuilds: nothing of a build stays in the server
         pool.submit(rebuild).result()
     show_message("Waiting to detect changes...")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    hung_up = []
+
+    def hang_up(signum, frame) -> None:  # a closed terminal: the server shuts down as on Ctrl+C
+        hung_up.append(signum)
+        server.handle_exit(signum, frame)
+
+    stop = signal.signal(signal.SIGHUP, hang_up)
+    server.run()  # on Ctrl+C, it shuts down, then raises the signal again for the handler of the build driver
+    signal.signal(signal.SIGHUP, stop)
+    if hung_up:
+        signal.raise_signal(signal.SIGHUP)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,12 +133,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Port {args.port} is already in use: is `make live` running in another window? "
               f"Stop that one (Ctrl+C), or use another port: make live LIVE_PORT={args.port + 1}", file=sys.stderr)
         return 1
-    warm_up()
-    try:
-        serve(args.out.resolve(), args.host, args.port)
-    except KeyboardInterrupt:
-        pass
-    return 0
+    out = args.out.resolve()
+
+    def preview() -> int:
+        warm_up()
+        serve(out, args.host, args.port)
+        return 0
+
+    try:  # Ctrl+C stops it as it stops a build: one line, and nothing left running
+        return stoppable(out, "make live", preview, lock_name=".live.lock", wait=False)
+    except Busy as running:
+        print(f"{running} is already previewing this folder: open its address, or stop it (Ctrl+C in its "
+              "window) before starting another.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
