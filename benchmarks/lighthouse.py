@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from guidebook.tools.build import build  # noqa: E402
 from guidebook.tools.site_server import SiteServer  # noqa: E402
+from guidebook.tools.system import browser  # noqa: E402
 
 LIGHTHOUSE = Path(__file__).parent / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = browser()
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TARGET_SCORE = 100
@@ -70,8 +71,9 @@ def main() -> int:
     if not LIGHTHOUSE.exists():
         print("Lighthouse is missing: cd benchmarks && npm ci", file=sys.stderr)
         return 2
-    if not Path(CHROMIUM).exists():
-        print("Chromium is missing: sudo apt-get install chromium", file=sys.stderr)
+    if not CHROMIUM:
+        print("Chromium or Google Chrome is missing: make system-packages, or set CHROMIUM to its path",
+              file=sys.stderr)
         return 2
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,6 +18,7 @@ os.environ["NO_COLOR"] = "1"
 
 from guidebook.tools.build import book_slug  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
+from guidebook.tools import system  # noqa: E402
 
 SLUG = book_slug()
 
@@ -124,7 +125,8 @@ def print_text(book) -> str:
 
 # ── The website in a real browser (test_browser.py, test_workbook.py) ───────────────
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Chromium or Google Chrome where Linux and macOS put them, or the browser the CHROMIUM variable names
+CHROMIUM = system.browser()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -142,10 +144,10 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing("Playwright", ".venv/bin/pip install -r requirements.txt")
-    if not CHROMIUM.exists():
-        missing("Chromium", "sudo apt-get install chromium")
+    if not CHROMIUM:
+        missing("Chromium or Google Chrome", f"{system.how_to_get('Chromium')}, or set CHROMIUM to its path")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

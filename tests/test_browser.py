@@ -74,7 +74,7 @@ def visit_every_page(url: str, pages: list[str], modes: list[tuple[str, str]], t
     axe_core = Axe().axe_script
     axe, filled = Axe(axe_script="0"), 0  # axe-core comes with each page (an init script), not sent per run
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for scheme, name in modes:
             context = browser.new_context(viewport=VIEWPORTS[name], color_scheme=scheme)
             context.add_init_script(CSP_WATCH)

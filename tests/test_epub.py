@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from PIL import Image
 
-from conftest import BOOK, ROOT
+from conftest import BOOK, CHROMIUM, ROOT, system
 from guidebook.epub import builder as epub_fixes
 from guidebook.pdf import cover
 from post import normalise
@@ -85,7 +85,7 @@ def chapters_in_order() -> list[tuple[str, str]]:
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_epubcheck_finds_no_fatal_error_error_or_warning(checkers):
 
 def test_daisy_ace_finds_no_violation(checkers):
     require(ACE.exists(), "DAISY Ace (@daisy/ace-cli, from package-lock.json)", "make node_modules/.installed")
-    require(chromium_path(), "Chromium (for DAISY Ace)", "sudo apt-get install chromium")
+    require(chromium_path(), "Chromium or Google Chrome (for DAISY Ace)", system.how_to_get("Chromium"))
     report_file = checkers / "ace" / "report.json"
     log = checkers / "ace.log"
     assert report_file.exists(), f"Ace wrote no report:\n{log.read_text() if log.exists() else ''}"

@@ -14,7 +14,8 @@ import urllib.request
 
 import pytest
 
-from book_copy import ROOT, copy_book
+from book_copy import ROOT, copy_book, placeholder_ebooks
+from conftest import SLUG
 
 CHAPTER = "04-offer-alternatives"
 
@@ -49,13 +50,16 @@ def live(tmp_path):
     log = tmp_path / "live.log"
     port = free_port()
     with log.open("w") as output:
-        server = subprocess.Popen(["make", "--no-print-directory", "live", f"LIVE_PORT={port}"], cwd=book,
+        # -o: the .venv is the checkout's, never remade from the copy
+        server = subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", "live",
+                                   f"LIVE_PORT={port}"], cwd=book,
                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield book, f"http://127.0.0.1:{port}/{CHAPTER}.html", log
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    assert log.read_text().rstrip().endswith("Build stopped; the last good output in _build is unchanged.")
 
 
 def test_live_preview_shows_changes_and_explains_mistakes(live):
@@ -74,6 +78,50 @@ def test_live_preview_shows_changes_and_explains_mistakes(live):
     text = log.read_text()
     assert f"docs/{CHAPTER}.md:" in text and "Did you mean 'conclusion'?" in text, text
     assert "Offer Alternatives" in page(url)  # still serving
+
+    with chapter.open("ab") as source:  # saved in another encoding: explained, never a crash
+        source.write("\nZac's caf\xe9 talk.\n".encode("latin-1"))
+    eventually(lambda: "not saved as UTF-8" in log.read_text(), "the encoding is explained")
+    assert "Traceback" not in log.read_text() and "Encoding error" not in log.read_text()
+    assert "Offer Alternatives" in page(url) and "A sentence Zac just wrote." in page(url)
+
+
+def test_live_preview_picks_up_chapters_added_renamed_and_removed(live):
+    book, url, log = live
+    home = url.rsplit("/", 1)[0] + "/index.html"
+    eventually(lambda: "Offer Alternatives" in page(url), "the first build is served")
+    docs, index = book / "docs", book / "docs" / "index.md"
+
+    (docs / "12-keep-going.md").write_text(
+        "---\ndescription: Keep going.\n---\n\n(keep-going)=\n# Keep Going\n\nA chapter added live.\n",
+        encoding="utf-8")
+    index.write_text(index.read_text(encoding="utf-8").replace("\n11-about\n", "\n11-about\n12-keep-going\n"),
+                     encoding="utf-8")
+    eventually(lambda: "A chapter added live." in page(url.replace(CHAPTER, "12-keep-going")), "the added chapter")
+    eventually(lambda: "Keep Going" in page(home), "the added chapter is in the contents")
+
+    (docs / "12-keep-going.md").rename(docs / "12-keep-on.md")
+    index.write_text(index.read_text(encoding="utf-8").replace("12-keep-going", "12-keep-on"), encoding="utf-8")
+    eventually(lambda: "A chapter added live." in page(url.replace(CHAPTER, "12-keep-on")), "the renamed chapter")
+
+    (docs / "12-keep-on.md").unlink()
+    index.write_text(index.read_text(encoding="utf-8").replace("12-keep-on\n", ""), encoding="utf-8")
+    eventually(lambda: "Keep Going" not in page(home) and "Offer Alternatives" in page(home),
+               "the removed chapter leaves the contents")
+    assert "What to do" not in log.read_text(), log.read_text()
+
+
+def test_make_runs_beside_make_live_and_a_second_preview_is_explained(live):
+    book, url, _ = live
+    eventually(lambda: "Offer Alternatives" in page(url), "the first build is served")
+    placeholder_ebooks(book / "_build", SLUG)
+    built = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "html"], cwd=book,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "Waiting" not in built.stderr and (book / "_build/html/index.html").exists()
+    second = subprocess.run([sys.executable, "-m", "guidebook.tools.live", "--port", str(free_port())], cwd=book,
+                            capture_output=True, text=True, timeout=120)
+    assert second.returncode == 1 and "`make live`" in second.stderr and "already previewing" in second.stderr
 
 
 def test_a_busy_port_is_explained(tmp_path):

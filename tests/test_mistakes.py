@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from book_copy import build, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
@@ -205,3 +206,60 @@ def test_a_failed_paperback_keeps_the_last_good_one(misprinted):
     _, log, before, after = misprinted
     assert log.count("The last good output") == 1, log
     assert len(before) >= 2 and after == before
+
+
+# ── Files the build cannot read (tests/mistakes.yaml) ───────────────────────
+
+UNREADABLE = yaml.safe_load((Path(__file__).parent / "mistakes.yaml").read_text(encoding="utf-8"))
+CRASH_REPORT = ["Traceback", "Encoding error", "sphinx-doc/sphinx", "Sphinx error", "Exception occurred"]
+
+
+def write_case(book: Path, case: dict) -> int | None:
+    """Write the case's file into the book; return the line the message must name, if any."""
+    path = book / case["file"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if "link" in case:
+        path.symlink_to(case["link"])
+    elif "append_latin1" in case:
+        path.write_bytes(path.read_bytes() + case["append_latin1"].encode("latin-1"))
+    elif "write_latin1" in case:
+        path.write_bytes(case["write_latin1"].encode("latin-1"))
+    else:
+        path.write_text(case["write"], encoding="utf-8")
+    if case.get("line") == "last":
+        return path.read_bytes().rstrip(b"\n").count(b"\n") + 1
+    return case.get("line")
+
+
+@pytest.fixture(scope="module")
+def unreadable(good_book, tmp_path_factory) -> tuple[dict, str, dict, dict]:
+    """Every file of mistakes.yaml at once, built once: (line by case, the log, hashes before, after)."""
+    book = tmp_path_factory.mktemp("unreadable") / "book"
+    shutil.copytree(good_book[0], book)
+    before = hashes(book / "_build", parts=("html", "epub", "pdf", "doctrees"))
+    lines = {case["name"]: write_case(book, case) for case in UNREADABLE}
+    result = build(book, "html")
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    return lines, log, before, hashes(book / "_build", parts=("html", "epub", "pdf", "doctrees"))
+
+
+@pytest.mark.parametrize("case", UNREADABLE, ids=[case["name"] for case in UNREADABLE])
+def test_a_file_the_build_cannot_read_is_named_with_what_to_do(unreadable, case):
+    lines, log, _, _ = unreadable
+    where = case["file"] + (f":{lines[case['name']]}" if lines[case["name"]] else "")
+    found = re.search(rf"^{re.escape(where)}: ERROR: .+\n    What to do: (.+)$", log, re.MULTILINE)
+    assert found, log
+    assert case["says"] in found.group(0), found.group(0)
+
+
+def test_a_file_the_build_cannot_read_gets_no_crash_report_and_loses_nothing(unreadable):
+    _, log, before, after = unreadable
+    assert [words for words in CRASH_REPORT if words in log] == [], log
+    assert log.count("The last good output") == 1 and "is unchanged" in log, log
+    assert before and after == before
+
+
+def test_editing_guide_says_how_to_save_as_utf8():
+    guide = (Path(__file__).parent.parent / "EDITING.md").read_text(encoding="utf-8")
+    assert "**Save with Encoding**" in guide and "**Format → Make Plain Text**" in guide

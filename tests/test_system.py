@@ -92,8 +92,8 @@ def test_make_test_stops_before_testing_when_a_tool_is_missing(tmp_path):
 
 @pytest.mark.parametrize("release, expected", [
     ('ID=debian\nVERSION_ID="12"', "debian"),
-    ("ID=ubuntu\nID_LIKE=debian", "debian"),
-    ('ID=linuxmint\nID_LIKE="ubuntu debian"', "debian"),
+    ("ID=ubuntu\nID_LIKE=debian", "ubuntu"),
+    ('ID=linuxmint\nID_LIKE="ubuntu debian"', "ubuntu"),
     ("ID=fedora", "fedora"),
     ('ID="arch"', None),
 ])
@@ -126,5 +126,45 @@ def test_devcontainer_builds_with_make_and_forwards_the_live_preview():
 
 def test_a_workflow_builds_on_macos_with_homebrew():
     jobs = [job for job in load_workflow("macos.yml")["jobs"].values() if job["runs-on"] == "macos-latest"]
-    assert [job_targets(job) for job in jobs] == [["system-packages", "all"]]
+    assert [job_targets(job) for job in jobs] == [["system-packages", "all", "test"]]
     assert "container" not in jobs[0]
+
+
+def test_the_browser_is_found_in_one_place_where_linux_and_macos_put_it(tmp_path, monkeypatch):
+    app = tmp_path / "Google Chrome.app/Contents/MacOS/Google Chrome"
+    app.parent.mkdir(parents=True)
+    app.write_text("#!/bin/sh\n")
+    app.chmod(0o755)
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(system, "BROWSER_APPS", [str(tmp_path / "Chromium.app/Contents/MacOS/Chromium")])
+    assert system.browser() is None
+    monkeypatch.setattr(system, "BROWSER_APPS", [str(app)])
+    assert system.browser() == str(app)
+    monkeypatch.setenv("CHROMIUM", str(app))  # a variable names it
+    assert system.browser() == str(app)
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-browser"))
+    assert system.browser() is None
+
+
+def test_no_test_or_benchmark_names_the_browser_path_itself():
+    linux_path = "/usr/bin/" + "chromium"  # written so, as this file would match it
+    sources = [*ROOT.glob("tests/*.py"), *ROOT.glob("benchmarks/*.py"), *ROOT.glob("guidebook/**/*.py")]
+    assert [path.name for path in sources if linux_path in path.read_text(encoding="utf-8")] == []
+
+
+def test_wsl_is_recognised_and_gets_the_ubuntu_command(tmp_path, monkeypatch, capsys):
+    version = tmp_path / "version"
+    version.write_text("Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0)\n")
+    assert system.in_wsl(version)
+    version.write_text("Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)\n")
+    assert not system.in_wsl(version)
+    monkeypatch.setattr(system, "in_wsl", lambda: True)
+    monkeypatch.setattr(system, "missing", lambda *groups: ["Chromium"])
+    monkeypatch.setattr(system, "this_system", lambda: "ubuntu")
+    assert system.check(["test"]) == 1
+    message = capsys.readouterr().err
+    assert "(Linux in Windows, WSL)" in message and "apt-get install chromium-browser" in message
+    monkeypatch.setattr(system, "this_system", lambda: None)  # another Linux in WSL
+    system.check(["test"])
+    assert "wsl --install -d Ubuntu" in capsys.readouterr().err

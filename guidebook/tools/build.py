@@ -93,8 +93,8 @@ def stop(signum: int, frame) -> None:
     for child in children:
         try:
             os.killpg(child.pid, signal.SIGTERM)
-        except ProcessLookupError:  # gone already
-            pass
+        except ProcessLookupError:  # not a group of its own (sphinx-autobuild's workers), or gone
+            child.terminate()
     for child in children:
         child.join(timeout=10)
     raise Stopped(signum)
@@ -117,9 +117,16 @@ def quiet_worker() -> None:
     os.setpgid(0, 0)
 
 
+class Busy(Exception):
+    """Another ``make live`` runs in the same folder."""
+
+
 @contextmanager
-def one_build_at_a_time(out: Path, what: str, lock_name: str = ".lock"):
-    """Hold ``out/.lock`` while the build runs; a second build says which one runs and waits for it."""
+def one_build_at_a_time(out: Path, what: str, lock_name: str = ".lock", wait: bool = True):
+    """Hold ``out/.lock`` while the build runs; a second build says which one runs and waits for it.
+
+    ``make live`` holds ``out/.live.lock`` instead (it writes elsewhere), and a second one does not wait.
+    """
     out.mkdir(parents=True, exist_ok=True)
     with open(out / lock_name, "a+", encoding="utf-8") as lock:
         try:
@@ -127,6 +134,8 @@ def one_build_at_a_time(out: Path, what: str, lock_name: str = ".lock"):
         except BlockingIOError:
             lock.seek(0)
             running = lock.read().strip() or "another build"
+            if not wait:
+                raise Busy(running) from None
             print(f"Waiting for {running} to finish: one build at a time writes into "
                   f"{os.path.relpath(out)}. This one starts when it ends.", file=sys.stderr, flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -137,7 +146,7 @@ def one_build_at_a_time(out: Path, what: str, lock_name: str = ".lock"):
         yield
 
 
-def stoppable(out: Path, what: str, work) -> int:
+def stoppable(out: Path, what: str, work, lock_name: str = ".lock", wait: bool = True) -> int:
     """Run ``work()`` as the one build writing into ``out``; Ctrl+C or a closed terminal stops it cleanly.
 
     Returns work()'s exit status, or 128 + the signal's number (130 for Ctrl+C) when stopped.
@@ -146,11 +155,12 @@ def stoppable(out: Path, what: str, work) -> int:
         if signal.getsignal(each) != signal.SIG_IGN:  # as a shell's background job, that ignores Ctrl+C
             signal.signal(each, stop)
     try:
-        with one_build_at_a_time(out, what):
+        with one_build_at_a_time(out, what, lock_name, wait):
             try:
                 return work()
             except Stopped:
-                shutil.rmtree(out / ".staging", ignore_errors=True)
+                if lock_name == ".lock":  # the builds' staging folder (make live has none)
+                    shutil.rmtree(out / ".staging", ignore_errors=True)
                 raise
     except Stopped as stopped:
         try:
@@ -285,8 +295,15 @@ def publish(staging: Path, final: Path) -> None:
 
 def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = (), quiet: bool = True) -> list[str]:
     """Build the formats asked for; return the ones written. Raises BuildFailed."""
+    from guidebook.tools import sources
+
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     out = out.resolve()
+    unreadable = sources.problems(SOURCE_DIR, ROOT)
+    if unreadable:
+        print("\n".join(unreadable), file=sys.stderr)
+        raise BuildFailed(f"The build failed: see the messages above, each names a file. "
+                          f"The last good output in {os.path.relpath(out)} is unchanged.")
     slug = book_slug()
     wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)
     if "html" in wanted:  # the website offers the ebooks: build any that are missing

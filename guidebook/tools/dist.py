@@ -31,8 +31,17 @@ if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imp
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
 from guidebook.settings import book_settings as conf_book_settings
-from guidebook.tools.build import (DEFAULT_OUT, BuildFailed, build, not_stopped_midway, outputs, print_cover, publish,
-                                   source_date_epoch, stoppable)
+from guidebook.tools.build import (
+    DEFAULT_OUT,
+    BuildFailed,
+    build,
+    not_stopped_midway,
+    outputs,
+    print_cover,
+    publish,
+    source_date_epoch,
+    stoppable,
+)
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ZIP_EARLIEST = 315532800  # 1980-01-01: a zip cannot date a file earlier

@@ -28,7 +28,9 @@ if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imp
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
-from guidebook.tools.build import warm_up  # the same imports as make's warm build workers
+# warm_up: the same imports as make's warm build workers
+from guidebook.tools import sources
+from guidebook.tools.build import Busy, stoppable, warm_up
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PORT = 8000
@@ -49,7 +51,10 @@ class WarmRebuild:
             names = ", ".join(os.path.relpath(path) for path in list(changed_paths)[:5])
             show_message(f"Detected changes ({names})")
             show_message("Rebuilding...")
-        if build_main(list(self.sphinx_args)) != 0:
+        unreadable = sources.problems(ROOT / "docs", ROOT)
+        if unreadable:
+            print("\n".join(unreadable), file=sys.stderr)
+        if unreadable or build_main(list(self.sphinx_args)) != 0:
             print("The preview still shows the last page that built: fix the line named above and save again.")
         show_message(f"Serving on {self.uri}")
 
@@ -105,7 +110,18 @@ def serve(out: Path, host: str, port: int) -> None:
     with ProcessPoolExecutor(max_workers=1) as pool:  # as the rebuilds: nothing of a build stays in the server
         pool.submit(rebuild).result()
     show_message("Waiting to detect changes...")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    hung_up = []
+
+    def hang_up(signum, frame) -> None:  # a closed terminal: the server shuts down as on Ctrl+C
+        hung_up.append(signum)
+        server.handle_exit(signum, frame)
+
+    stop = signal.signal(signal.SIGHUP, hang_up)
+    server.run()  # on Ctrl+C, it shuts down, then raises the signal again for the handler of the build driver
+    signal.signal(signal.SIGHUP, stop)
+    if hung_up:
+        signal.raise_signal(signal.SIGHUP)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,12 +134,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Port {args.port} is already in use: is `make live` running in another window? "
               f"Stop that one (Ctrl+C), or use another port: make live LIVE_PORT={args.port + 1}", file=sys.stderr)
         return 1
-    warm_up()
-    try:
-        serve(args.out.resolve(), args.host, args.port)
-    except KeyboardInterrupt:
-        pass
-    return 0
+    out = args.out.resolve()
+
+    def preview() -> int:
+        warm_up()
+        serve(out, args.host, args.port)
+        return 0
+
+    try:  # Ctrl+C stops it as it stops a build: one line, and nothing left running
+        return stoppable(out, "make live", preview, lock_name=".live.lock", wait=False)
+    except Busy as running:
+        print(f"{running} is already previewing this folder: open its address, or stop it (Ctrl+C in its "
+              "window) before starting another.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

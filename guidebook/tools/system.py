@@ -30,7 +30,7 @@ BUILD = {
 FASTER = {"HarfBuzz-Subset": ("library", "harfbuzz-subset")}
 TEST = {
     "Java": ("command", "java"),
-    "Chromium": ("command", "chromium chromium-browser google-chrome"),
+    "Chromium": ("browser", ""),
     "Node.js": ("command", "node"),
     "npm": ("command", "npm"),
     "Poppler": ("command", "pdftoppm"),
@@ -78,14 +78,36 @@ PACKAGES = {
         "Poppler": "poppler",
     },
 }
+# Ubuntu (and Ubuntu in WSL): Debian's packages, but its Chromium is chromium-browser.
+PACKAGES["ubuntu"] = {**PACKAGES["debian"], "Chromium": "chromium-browser"}
 NEEDS = {"build": BUILD, "test": TEST}
 FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
              "/System/Library/Fonts", "/Library/Fonts"]
-CHROME_APP = "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"
+# The browser the tests drive: the CHROMIUM variable names one, else the first of these found.
+BROWSER_COMMANDS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+BROWSER_APPS = ["/Applications/Chromium.app/Contents/MacOS/Chromium",
+                "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"]
+
+
+def browser() -> str | None:
+    """The path of Chromium or Google Chrome (Linux or macOS), or of the browser CHROMIUM names."""
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return shutil.which(named)
+    found = [shutil.which(command) for command in BROWSER_COMMANDS] + [app for app in BROWSER_APPS if Path(app).exists()]
+    return next(filter(None, found), None)
+
+
+def in_wsl(proc_version: Path = Path("/proc/version")) -> bool:
+    """Linux in Windows (WSL): its kernel says "microsoft"."""
+    try:
+        return "microsoft" in proc_version.read_text().lower()
+    except OSError:
+        return False
 
 
 def this_system(os_release: Path = Path("/etc/os-release")) -> str | None:
-    """"debian" (Debian, Ubuntu and their kin), "fedora", "macos", or None."""
+    """"debian", "ubuntu" (with their kin), "fedora", "macos", or None."""
     if sys.platform == "darwin":
         return "macos"
     try:
@@ -93,7 +115,9 @@ def this_system(os_release: Path = Path("/etc/os-release")) -> str | None:
     except OSError:
         return None
     names = set(f"{release.get('ID', '')} {release.get('ID_LIKE', '')}".replace('"', "").split())
-    if names & {"debian", "ubuntu"}:
+    if "ubuntu" in names:
+        return "ubuntu"
+    if "debian" in names:
         return "debian"
     return "fedora" if "fedora" in names else None
 
@@ -118,9 +142,9 @@ def has(kind: str, what: str, libraries: str | None) -> bool:
             path.suffix.lower() in {".ttf", ".otf", ".ttc"}
             for folder in FONT_DIRS for path in Path(folder).expanduser().rglob("*")
         )
+    if kind == "browser":
+        return browser() is not None
     commands = what.split()
-    if sys.platform == "darwin" and "chromium" in commands and Path(CHROME_APP).exists():
-        return True
     found = next(filter(None, map(shutil.which, commands)), None)
     if found and sys.platform == "darwin" and commands == ["java"]:  # a java that says no Java is installed
         return subprocess.run([found, "-version"], capture_output=True).returncode == 0
@@ -150,6 +174,7 @@ def install_command(package_names: list[str], system: str | None = None) -> str:
     words = " ".join(package_names)
     return {
         "debian": f"{sudo}apt-get install {words}",
+        "ubuntu": f"{sudo}apt-get install {words}",
         "fedora": f"{sudo}dnf install {words}",
         "macos": f"brew install {words}",
     }[system]
@@ -172,11 +197,15 @@ def check(groups: list[str]) -> int:
     who = "The build needs" if set(absent) & set(BUILD) else "The tests need"
     names = ", ".join(absent[:-1]) + " and " + absent[-1] if len(absent) > 1 else absent[0]
     them = "them" if len(absent) > 1 else "it"
-    lines = [f"{who} {names}, which this computer does not have yet."]
+    here = " (Linux in Windows, WSL)" if in_wsl() else ""
+    lines = [f"{who} {names}, which this computer{here} does not have yet."]
     if packages(absent, system):
         lines += [f"Install {them} with this command, or with `make system-packages`, which installs "
                   "everything the build and the tests need:",
                   f"    {install_command(packages(absent, system), system)}"]
+    elif in_wsl():
+        lines += ["The guide knows Ubuntu's packages: install Ubuntu in WSL (in Windows' PowerShell: "
+                  "wsl --install -d Ubuntu), then run make in Ubuntu (EDITING.md, On Windows)."]
     else:
         lines += [f"Install {them} with your system's package manager (the guide knows the packages "
                   "of Debian, Ubuntu, Fedora and macOS's Homebrew)."]
@@ -193,7 +222,7 @@ def install() -> int:
     if needed:
         print(f"Installing system packages: {' '.join(needed)}")
         sudo = [] if system == "macos" or os.geteuid() == 0 else ["sudo"]
-        if system == "debian":
+        if system in ("debian", "ubuntu"):
             env = ["env", "DEBIAN_FRONTEND=noninteractive"]
             subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
             subprocess.run([*sudo, *env, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *needed],

@@ -1,0 +1,68 @@
+"""Every build is whole: after edits and builds, what is published is what a clean build writes.
+
+A copy of the book starts from the session's clean release build (`make dist`
+with the test overrides) as its last good output; a paragraph is added and the
+website built, then the edit is undone and `make dist` run. Every file of the
+website (the sitemap, the search index, the inventory, robots.txt, the 404 page
+and the redirect pages among them) and every release file must be the clean
+build's, byte for byte.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from book_copy import copy_book, hashes
+from conftest import OVERRIDES
+
+GATHERING_ALL_PAGES = ["sitemap.xml", "searchindex.js", "objects.inv", "robots.txt", "404.html"]
+CHAPTER = "docs/05-focus-on-self-growth.md"
+
+
+def run(book: Path, module: str, *args: str) -> str:
+    overrides = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
+    result = subprocess.run([sys.executable, "-m", module, *args, "--out", str(book / "_build"), *overrides],
+                            cwd=book, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def published(folder: Path) -> dict[str, str]:
+    """Every file by path; .buildinfo is Sphinx's note of its settings, paths included, and never published."""
+    return {name: digest for name, digest in hashes(folder, parts=("html", "dist")).items()
+            if not name.endswith("/.buildinfo")}
+
+
+@pytest.fixture(scope="module")
+def edited_then_undone(overridden, tmp_path_factory) -> Path:
+    book = copy_book(tmp_path_factory.mktemp("whole") / "book")
+    for part in ("html", "epub", "pdf", "print", "doctrees"):
+        shutil.copytree(overridden.out / part, book / "_build" / part)
+    chapter = book / CHAPTER
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text + "\nA paragraph written, built, then taken out again.\n", encoding="utf-8")
+    run(book, "guidebook.tools.build", "html")
+    assert "taken out again" in (book / "_build/html/05-focus-on-self-growth.html").read_text(encoding="utf-8")
+    chapter.write_text(text, encoding="utf-8")
+    run(book, "guidebook.tools.dist")
+    return book / "_build"
+
+
+def test_after_an_edit_and_its_undo_every_file_is_the_clean_builds(overridden, edited_then_undone):
+    clean, after = published(overridden.out), published(edited_then_undone)
+    assert set(after) == set(clean), f"different files: {sorted(set(after) ^ set(clean))}"
+    assert [name for name in clean if after[name] != clean[name]] == []
+
+
+def test_the_files_that_gather_every_page_were_compared(overridden, edited_then_undone):
+    names = set(published(overridden.out))
+    assert {f"html/{name}" for name in GATHERING_ALL_PAGES} <= names
+    assert any(name.startswith("dist/") and name.endswith(".zip") for name in names)
+    sitemap = (edited_then_undone / "html/sitemap.xml").read_text(encoding="utf-8")
+    chapters = len(list((edited_then_undone.parent / "docs").glob("[0-9][0-9]-*.md")))
+    assert sitemap.count("<url>") >= chapters + 1  # every chapter and the home page
