@@ -52,7 +52,7 @@ def test_each_font_file_is_named_for_its_family_style_and_weight(path):
 
 
 def test_a_misnamed_font_is_found(tmp_path):
-    """As the Source Sans 3 files once were: named for the variable font's default master."""
+    """As the Source Sans 3 files once were: named for the variable font's default instance."""
     copy = tmp_path / "source-sans-3-latin-700-normal.ttf"
     shutil.copy(FONTS / copy.name, copy)
     font = TTFont(copy)

@@ -9,7 +9,7 @@ SemiBold, weight 600, upright. The script writes that into the file's own names
 changes nothing else, and running it again changes nothing.
 
 Why: the Source Sans 3 files, cut from the variable font, carried the name of its
-default master ("Source Sans 3 ExtraLight") whatever their weight.
+default instance ("Source Sans 3 ExtraLight") whatever their weight.
 """
 
 import argparse
