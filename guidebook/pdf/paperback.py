@@ -29,6 +29,7 @@ from guidebook.pdf.press import (
     print_profile, print_svg, press_finisher, press_options, printed_address, where,
 )
 from guidebook.pdf.wrap import WRAP_STYLESHEETS, write_wrap
+from guidebook.settings import CONF
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ class PrintBuilder(PdfBuilder):
             self.pdf_format = pdf_format(self.config.book_print_format)
             self.profile = print_profile(self.config.book_print_profile)
         except PrintSettingError as error:
-            logger.warning("%s", error, type="guide", subtype="print")
+            setting = str(error).split()[0]
+            logger.warning("%s", error, location=setting_line(setting), type="guide", subtype="print")
             self.pdf_format = self.profile = None
 
     def assemble_doctree(self) -> nodes.document:
@@ -206,6 +208,13 @@ class PrintBuilder(PdfBuilder):
                     f"{found.width * MIN_PPI / ppi:.0f} pixels wide), or print it smaller."
                 ))
         return list(problems.values())
+
+
+def setting_line(name: str) -> str:
+    """Where conf.py sets ``name``, as "path:line" (the file alone if it does not set it)."""
+    lines = CONF.read_text(encoding="utf-8").splitlines()
+    number = next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{name} =")), None)
+    return f"{CONF}:{number}" if number else str(CONF)
 
 
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
