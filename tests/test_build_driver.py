@@ -112,9 +112,7 @@ def test_a_failed_build_names_the_line_keeps_the_last_good_output_and_fails_agai
 
 
 def test_a_stylesheet_edit_reaches_every_page(session):
-    """The rebuild starts from the last good site, so Sphinx writes again only what it finds
-    outdated: the stylesheets' hash is a setting it records, which makes it write every page
-    (stock sphinx-build into the same folder does the same)."""
+    """The stylesheets' hash is a setting Sphinx records: every page carries the new one."""
     after = stylesheet_versions(session.out / "html")
     assert len(session.versions_before) == 1 and len(after) == 1 and after != session.versions_before
     bundle = (session.out / "html" / "_static" / "guide.css").read_text(encoding="utf-8")
@@ -122,7 +120,7 @@ def test_a_stylesheet_edit_reaches_every_page(session):
 
 
 def test_a_retitled_or_removed_chapter_leaves_no_stale_page(session):
-    """Sphinx writes again only the changed chapters; every sidebar must still show the new list."""
+    """Every sidebar shows the new list of chapters, and no page of a removed chapter is left."""
     assert not session.removed_page_left
     assert len(session.sidebars) >= 9
     for name, sidebar_html in session.sidebars.items():

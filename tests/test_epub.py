@@ -353,36 +353,6 @@ def test_font_sizes_are_relative_and_brand_tokens_are_written_in(package):
                 assert "var(" not in " ".join(declarations.values()), f"{name} {selector}"
 
 
-def luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def test_ebook_colours_meet_wcag_aa_contrast(package):
-    """A rule that sets a background sets its text colour too (AA against each other);
-    a text colour alone is for text inside a box, so it is checked on the boxes' background."""
-    rules = stylesheet_rules(package["_static/ebook.css"].decode())
-    checked = 0
-    for media in {media for media, _, _ in rules}:
-        here = [(selector, d) for m, selector, d in rules if m == media]
-        boxes = [d["background-color"] for selector, d in here if ".sd-card" in selector and "background-color" in d]
-        assert len(boxes) == 1, media
-        for selector, declarations in here:
-            if "color" not in declarations:
-                continue
-            background = declarations.get("background-color", boxes[0])
-            ratio = contrast(declarations["color"], background)
-            assert ratio >= 4.5, f"{media} {selector}: {declarations['color']} on {background} is {ratio:.1f}:1"
-            checked += 1
-    assert checked >= 6
-
-
 # ── reproducible ─────────────────────────────────────────────────────────────
 
 

@@ -80,7 +80,7 @@ def test_live_preview_shows_changes_and_explains_mistakes(live):
     assert "Offer Alternatives" in page(url)  # still serving
 
     with chapter.open("ab") as source:  # saved in another encoding: explained, never a crash
-        source.write("\nZac's caf\xe9 talk.\n".encode("latin-1"))
+        source.write("\nZac\xb4s talk.\n".encode("latin-1"))
     eventually(lambda: "not saved as UTF-8" in log.read_text(), "the encoding is explained")
     assert "Traceback" not in log.read_text() and "Encoding error" not in log.read_text()
     assert "Offer Alternatives" in page(url) and "A sentence Zac just wrote." in page(url)
