@@ -11,12 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
 # Sphinx colours its messages when CI=true; the tests read them as plain text.
 os.environ["NO_COLOR"] = "1"
 
-from guidebook.tools.build import book_slug  # noqa: E402
+from guidebook.tools.build import book_slug  # noqa: E402 (after NO_COLOR)
 from guidebook.settings import book_settings  # noqa: E402
 
 SLUG = book_slug()

@@ -31,10 +31,11 @@ def clean_copy(tmp_path_factory) -> Path:
     return book
 
 
-def add_to_chapters(book: Path, snippets: dict[str, str], offsets: dict[str, int] = {}) -> dict[str, tuple[str, int]]:
+def add_to_chapters(book: Path, snippets: dict[str, str], offsets: dict | None = None) -> dict[str, tuple[str, int]]:
     """Add each snippet at the end of a chapter, in turn; return the (file, line) its message must name:
     the snippet's first line, or the line ``offsets[case]`` lines below it (None: no line, only the file)."""
     chapters = sorted(path for path in (book / "docs").glob("[0-9]*.md"))
+    offsets = offsets or {}
     where = {}
     for n, (case, snippet) in enumerate(snippets.items()):
         path = chapters[n % len(chapters)]
@@ -45,7 +46,7 @@ def add_to_chapters(book: Path, snippets: dict[str, str], offsets: dict[str, int
     return where
 
 
-def build_with(clean_copy: Path, tmp_path: Path, snippets: dict[str, str], offsets: dict[str, int] = {}):
+def build_with(clean_copy: Path, tmp_path: Path, snippets: dict[str, str], offsets: dict | None = None):
     book = tmp_path / "book"
     shutil.copytree(clean_copy, book)
     where = add_to_chapters(book, snippets, offsets)

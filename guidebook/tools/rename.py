@@ -57,7 +57,7 @@ def read_redirects(lines: list[str]) -> dict[str, str]:
     try:
         redirects = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError):
-        raise RenameError(f"conf.py's `redirects` (line {start + 1}) is not a plain list of \"old\": \"new.html\" lines.")
+        raise RenameError(f"conf.py's `redirects` (line {start + 1}) is not a plain list of \"old\": \"new.html\" lines.") from None
     return redirects
 
 

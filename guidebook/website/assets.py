@@ -167,7 +167,7 @@ def bundle_stylesheets(site: Path, stylesheets: list[str]) -> str:
         folder = path.parent.relative_to((site / BUNDLE).parent).as_posix()
         css = path.read_text(encoding="utf-8")
         if folder != ".":
-            css = RELATIVE_URL.sub(lambda m: f"url({m[1]}{folder}/{m[2]}{m[1]})", css)
+            css = RELATIVE_URL.sub(lambda m: f"url({m[1]}{folder}/{m[2]}{m[1]})", css)  # noqa: B023 (used at once)
         parts.append(f"/* {path.name} */\n{css.strip()}\n")
     return "".join(parts)
 
