@@ -18,6 +18,8 @@ from guidebook.tools.build import book_slug  # noqa: E402 (after NO_COLOR)
 from guidebook.settings import book_settings  # noqa: E402
 
 SLUG = book_slug()
+# make_app and @pytest.mark.sphinx: small projects built in the test process (tests/roots/).
+pytest_plugins = ["sphinx.testing.fixtures"]
 
 
 BOOK = book_settings()

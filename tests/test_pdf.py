@@ -241,21 +241,12 @@ def test_running_header_shows_the_book_or_the_chapter_except_on_opening_pages(pd
 
 
 def test_page_size_is_the_book_setting(pdf):
-    from guidebook.pdf.builder import page_width_mm
+    from guidebook.page_size import page_size_inches
 
-    width = page_width_mm(BOOK["book_page_size"])
+    width = page_size_inches(BOOK["book_page_size"])[0] * 25.4
     for page in pdf.pages:
         box = [float(v) for v in page.MediaBox]
         assert abs((box[2] - box[0]) * 25.4 / 72 - width) < 0.5
-
-
-def test_page_width_reads_css_page_sizes_and_rejects_others():
-    from guidebook.pdf.builder import page_width_mm
-
-    assert round(page_width_mm("letter"), 1) == 215.9
-    assert round(page_width_mm("A5")) == 148
-    assert round(page_width_mm("6in 9in"), 1) == 152.4
-    assert page_width_mm("huge") is None
 
 
 def test_copyright_page_credits_the_post_and_dates_the_edition(pdf, pages):

@@ -13,7 +13,8 @@ from conftest import BOOK, OVERRIDES, ROOT, SLUG
 from post import letters
 
 from guidebook.pdf.paperback import inside_margin
-from guidebook.pdf.press import BLEED_IN, page_size_inches, printed_address
+from guidebook.page_size import page_size_inches
+from guidebook.pdf.press import BLEED_IN, printed_address
 from guidebook.pdf.wrap import BARCODE_IN, BARCODE_MARGIN_IN, spine_width, write_wrap
 
 POINTS = 72  # a PDF's unit, to the inch

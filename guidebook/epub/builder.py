@@ -35,7 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
-from guidebook.pdf.cover import book_context
+from guidebook.settings import book_context
 
 logger = logging.getLogger(__name__)
 

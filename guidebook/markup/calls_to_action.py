@@ -142,8 +142,7 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("guide_ebook_dir", "_build", "env", types=frozenset({str}))
-    app.add_config_value("guide_require_ebooks", False, "", types=frozenset({bool}))
+    app.setup_extension("guidebook.settings")  # guide_ebook_dir, guide_require_ebooks
     app.add_role("booking", SettingLinkRole("book_booking_url"))
     app.add_role("original-post", SettingLinkRole("book_original_post_url"))
     app.add_directive("booking-button", BookingButton)

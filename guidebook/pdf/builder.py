@@ -18,7 +18,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 
-from guidebook.settings import BOOK_SETTINGS
+from guidebook.page_size import page_size_inches
+from guidebook.settings import book_context
 from guidebook.tools import system
 
 logger = logging.getLogger(__name__)
@@ -36,16 +37,6 @@ def build_date() -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
-def page_width_mm(size: str) -> float | None:
-    """The width of a CSS page size ("letter", "A5", "6in 9in"), or None if it is not one."""
-    from weasyprint import HTML
-
-    # WeasyPrint ignores a size it cannot read, leaving the odd size set before it.
-    page = HTML(string=f"<style>@page {{ size: 1001mm }} @page {{ size: {size} }}</style>").render().pages[0]
-    width = page.width * 25.4 / 96  # CSS pixels to mm
-    return None if round(width) == 1001 else width
-
-
 class PdfBuilder(SingleFileHTMLBuilder):
     name = "pdf"
     epilog = "The PDF is in %(outdir)s."
@@ -54,14 +45,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        self.page_width = page_width_mm(self.config.book_page_size)
-        if self.page_width is None:
-            logger.warning(
-                "book_page_size in conf.py is %r, which is not a page size: use a CSS page size "
-                'such as "letter", "A4", "A5" or "6in 9in".', self.config.book_page_size,
-                type="guide", subtype="page_size",
-            )
-            self.page_width = 0
+        self.page_width = page_size_inches(self.config.book_page_size)[0] * 25.4  # checked by guidebook.settings
 
     def get_theme_config(self):
         return "guidebook-pdf", {}
@@ -100,7 +84,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         config = self.config
         date = build_date()
         context.update(
-            book={name[5:]: getattr(config, name) for name in BOOK_SETTINGS},
+            book=book_context(config),
             chapters=self.chapters,
             build_date=date.strftime("%B %-d, %Y"),
             build_iso=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -226,7 +210,7 @@ def _ancestors(node: nodes.Node):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("pdf_basename", "book", "", types=frozenset({str}))
+    app.setup_extension("guidebook.settings")  # pdf_basename, book_page_size
     app.add_html_theme("guidebook-pdf", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

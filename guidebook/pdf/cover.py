@@ -19,7 +19,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from guidebook.settings import BOOK_SETTINGS
+from guidebook.settings import book_context
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,6 @@ FONTS = ROOT / "docs" / "_static" / "fonts"
 # over 4 million pixels (2,200 × 1,700 on a Letter page).
 LONG_SIDE = 2200
 BUILDERS = {"html", "dirhtml", "epub"}
-
-
-def book_context(config) -> dict:
-    """The book_* settings without their prefix: the ``book`` of the themes' templates."""
-    return {name[5:]: getattr(config, name) for name in BOOK_SETTINGS}
 
 
 def stylesheets() -> list[Path]:

@@ -15,9 +15,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from guidebook.page_size import page_size_inches
 from guidebook.pdf.builder import PdfBuilder, weasyprint_warnings_as_sphinx_warnings
 from guidebook.pdf.press import (
-    BLEED_IN, PDF_VARIANT, page_size_inches, press_finisher, press_options, printed_address,
+    BLEED_IN, PDF_VARIANT, press_finisher, press_options, printed_address,
 )
 from guidebook.pdf.wrap import write_wrap
 
@@ -58,15 +59,7 @@ class PrintBuilder(PdfBuilder):
 
     def init(self) -> None:
         super().init()
-        trim = page_size_inches(self.config.book_trim_size)
-        if trim is None:
-            logger.warning(
-                "book_trim_size in conf.py is %r, which is not a page size: use a CSS page size "
-                'such as "6in 9in" or "A5".', self.config.book_trim_size,
-                type="guide", subtype="page_size",
-            )
-            trim = (6.0, 9.0)
-        self.trim = trim
+        self.trim = trim = page_size_inches(self.config.book_trim_size)  # checked by guidebook.settings
         self.page_width = trim[0] * 25.4
 
     def assemble_doctree(self) -> nodes.document:

@@ -1,5 +1,5 @@
 """What the paperback's two files share: the bleed, the PDF/X variant, its output intent,
-the trim size, and addresses written out for readers of paper.
+and addresses written out for readers of paper.
 
 PDF/X-4 rather than X-1a or X-3: those two forbid transparency and any colour
 but CMYK, and WeasyPrint writes the brand's colours as RGB. WeasyPrint writes
@@ -50,16 +50,6 @@ def press_finisher(name: str):
         metadata.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, part) for part in metadata.stream]
 
     return finish
-
-
-def page_size_inches(size: str) -> tuple[float, float] | None:
-    """The width and height of a CSS page size ("6in 9in", "A5"), or None if it is not one."""
-    from weasyprint import HTML
-
-    # WeasyPrint ignores a size it cannot read, leaving the odd size set before it.
-    page = HTML(string=f"<style>@page {{ size: 1001in }} @page {{ size: {size} }}</style>").render().pages[0]
-    width, height = page.width / 96, page.height / 96  # CSS pixels to inches
-    return None if round(width) == 1001 else (width, height)
 
 
 def printed_address(url: str) -> str:

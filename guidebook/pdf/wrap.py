@@ -11,8 +11,9 @@ runs round the outside of the whole wrap.
 from pathlib import Path
 
 from guidebook.pdf.builder import build_date
-from guidebook.pdf.cover import PDF_THEME, book_context, stylesheets
+from guidebook.pdf.cover import PDF_THEME, stylesheets
 from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, press_finisher, press_options, printed_address
+from guidebook.settings import book_context
 
 TEMPLATE = "cover-wrap.html"
 STYLESHEET = PDF_THEME / "cover-wrap.css"

@@ -174,7 +174,7 @@ def bundle_stylesheets(site: Path, stylesheets: list[str]) -> str:
 
 def setup(app: Sphinx) -> dict:
     bundle = StylesheetBundle()
-    app.add_config_value("guide_stylesheet_version", "", "html", types=frozenset({str}))
+    app.setup_extension("guidebook.settings")  # guide_stylesheet_version
     app.connect("config-inited", stylesheet_version)
     app.connect("html-page-context", bundle.use_on_page, priority=900)
     app.connect("build-finished", prune_stylesheets)

@@ -56,7 +56,7 @@ class ContentsWatch:
 
 def setup(app: Sphinx) -> dict:
     watch = ContentsWatch()
-    app.add_config_value("guide_code_version", "", "html", types=frozenset({str}))
+    app.setup_extension("guidebook.settings")  # guide_code_version
     app.connect("config-inited", code_version)
     app.connect("env-get-outdated", watch.remember)
     app.connect("env-updated", watch.write_every_page_if_changed)
