@@ -25,6 +25,8 @@ import yaml
 from sphinx.application import Sphinx
 from sphinx.util import logging as sphinx_logging
 
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
+
 logger = sphinx_logging.getLogger(__name__)
 
 EDITING_GUIDE = "EDITING.md"
@@ -147,7 +149,7 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if problem:
         found.append(problem)
     for line, message in sorted(found):
-        logger.warning(message, location=(docname, line), type="guide", subtype="source")
+        logger.warning(message, location=(docname, line), type=WARNING_TYPE, subtype=GuideWarning.SOURCE)
 
 
 # ── Explaining what Sphinx, MyST and docutils report ───────────────────────
@@ -371,7 +373,7 @@ def explain(app: Sphinx, report: Report) -> tuple[str, str]:
                 return found
     # the guide's own extensions write "What is wrong. What to do."
     own = re.match(r"^(.+?[.)])\s+([A-Z].+)$", report.message)
-    if report.kind == "guide" and own:
+    if report.kind == WARNING_TYPE and own:
         return own.group(1), own.group(2)
     return report.message, (
         f"fix the line named here; '{EDITING_GUIDE}' (When the build fails) explains the usual mistakes."

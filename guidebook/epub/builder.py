@@ -36,6 +36,7 @@ from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
 from guidebook.settings import book_context
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def resolve_tokens(css: str, tokens: dict[str, str], where: str = "") -> str:
             return fallback.strip()
         logger.warning(
             "%s uses the brand token %s, which brand.css does not define: add it to brand.css "
-            "or use one that is there.", where or "a stylesheet", name, type="guide", subtype="epub",
+            "or use one that is there.", where or "a stylesheet", name, type=WARNING_TYPE, subtype=GuideWarning.EPUB,
         )
         return match.group(0)
 

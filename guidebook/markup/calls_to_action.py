@@ -17,6 +17,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.osutil import relative_uri
 
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
+
 logger = logging.getLogger(__name__)
 
 BUTTON_CLASSES = ["sd-sphinx-override", "sd-btn", "sd-text-wrap"]
@@ -134,7 +136,7 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
             logger.warning(
                 "the %s is not built yet (%s), so the website's download button would be broken. "
                 "Run `make` to build the ebooks before the website.", label, path,
-                type="guide", subtype="downloads",
+                type=WARNING_TYPE, subtype=GuideWarning.DOWNLOADS,
             )
         else:
             logger.info("the %s is not built yet (%s), so the website does not offer it: `make` builds "

@@ -26,6 +26,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
+
 logger = logging.getLogger(__name__)
 
 MAX_LINES = 12
@@ -81,7 +83,7 @@ class PairAnswersWithQuestions(SphinxTransform):
                 logger.warning(
                     "answer-lines has no question above it. Put the question in a paragraph of its own "
                     "just above the block, for example **Stigma** and then a blank line.",
-                    location=box, type="guide", subtype="workbook",
+                    location=box, type=WARNING_TYPE, subtype=GuideWarning.WORKBOOK,
                 )
                 box.parent.remove(box)
                 continue

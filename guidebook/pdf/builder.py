@@ -21,6 +21,7 @@ from sphinx.util import logging
 from guidebook.page_size import page_size_inches
 from guidebook.settings import book_context
 from guidebook.tools import system
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ class _ForwardToSphinx(std_logging.Handler):
         message = record.getMessage()
         lacking = next((need for start, need in SLOWER_WAYS.items() if message.startswith(start)), None)
         if lacking is None:
-            logger.warning("WeasyPrint: %s", message, type="guide", subtype="pdf")
+            logger.warning("WeasyPrint: %s", message, type=WARNING_TYPE, subtype=GuideWarning.PDF)
         elif self.notices and lacking not in noticed:
             noticed.add(lacking)
             # Not a Sphinx warning, which -W would make an error; not an info, which -q hides.

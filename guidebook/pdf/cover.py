@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.settings import book_context
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def cover_image(folder: Path, book: dict) -> Path:
         logger.warning(
             "the cover design takes %d pages, so the cover image shows only the first: shorten "
             "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
-            pages, (PDF_THEME / "static").relative_to(ROOT), type="guide", subtype="cover",
+            pages, (PDF_THEME / "static").relative_to(ROOT), type=WARNING_TYPE, subtype=GuideWarning.COVER,
         )
         stamp.unlink(missing_ok=True)
     else:
