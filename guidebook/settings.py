@@ -18,11 +18,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from guidebook.formats import TAGS
 from guidebook.page_size import EXAMPLES as PAGE_SIZE_EXAMPLES
 from guidebook.page_size import page_size_inches
 
@@ -162,10 +164,6 @@ SETTINGS = [
 ]
 BOOK_SETTINGS = {setting.name: setting.default for setting in SETTINGS if setting.name.startswith("book_")}
 
-WEBSITE_BUILDERS = {"html", "dirhtml", "linkcheck"}
-EBOOK_BUILDERS = {"epub", "pdf", "print"}
-
-
 def read_conf(path: Path = CONF) -> dict:
     """conf.py's names, for the tools that need them outside a Sphinx build."""
     namespace: dict = {"__file__": str(path)}
@@ -173,12 +171,19 @@ def read_conf(path: Path = CONF) -> dict:
     return namespace
 
 
+def conf_settings(path: Path = CONF) -> dict:
+    """conf.py's names, and the guide's defaults of the settings it leaves out: for the tools."""
+    conf = read_conf(path)
+    values: dict = {}
+    for setting in SETTINGS:  # in order: a callable default reads the settings above it
+        default = setting.default(SimpleNamespace(**values)) if callable(setting.default) else setting.default
+        values[setting.name] = conf.get(setting.name, default)
+    return {**conf, **values}
+
+
 def book_settings(path: Path = CONF) -> dict:
     """The ``book_*`` settings: conf.py's, and the defaults of those it leaves out."""
-    return {
-        **BOOK_SETTINGS,
-        **{name: value for name, value in read_conf(path).items() if name.startswith("book_")},
-    }
+    return {name: value for name, value in conf_settings(path).items() if name.startswith("book_")}
 
 
 def book_context(config: Config) -> dict:
@@ -222,11 +227,9 @@ def check_settings(app: Sphinx, config: Config) -> None:
 
 
 def tag_format(app: Sphinx) -> None:
-    name = app.builder.name
-    if name in WEBSITE_BUILDERS:
-        app.tags.add("website")
-    if name in EBOOK_BUILDERS:
-        app.tags.add("ebook")
+    for tag, builders in TAGS.items():
+        if app.builder.name in builders:
+            app.tags.add(tag)
 
 
 def setup(app: Sphinx) -> dict:

@@ -14,12 +14,18 @@ ROOT = Path(__file__).resolve().parent.parent
 # Sphinx colours its messages when CI=true; the tests read them as plain text.
 os.environ["NO_COLOR"] = "1"
 
-from guidebook.tools.build import book_slug  # noqa: E402 (after NO_COLOR)
+from guidebook.tools.build import book_slug, outputs  # noqa: E402 (after NO_COLOR)
 from guidebook.settings import book_settings  # noqa: E402
 
 SLUG = book_slug()
 # make_app and @pytest.mark.sphinx: small projects built in the test process (tests/roots/).
 pytest_plugins = ["sphinx.testing.fixtures"]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where @pytest.mark.sphinx(testroot="safety") finds tests/roots/test-safety."""
+    return Path(__file__).parent / "roots"
 
 
 BOOK = book_settings()
@@ -36,19 +42,19 @@ class Build:
 
     @property
     def epub(self) -> Path:
-        return self.out / "epub" / f"{SLUG}.epub"
+        return outputs(self.out)["epub"]
 
     @property
     def pdf(self) -> Path:
-        return self.out / "pdf" / f"{SLUG}.pdf"
+        return outputs(self.out)["pdf"]
 
     @property
     def print_interior(self) -> Path:
-        return self.out / "print" / f"{SLUG}-interior.pdf"
+        return outputs(self.out)["print"]
 
     @property
     def print_cover(self) -> Path:
-        return self.out / "print" / f"{SLUG}-cover.pdf"
+        return outputs(self.out)["print-cover"]
 
 
 def run_build(out: Path, *args: str, epoch: str = "1767225600") -> subprocess.CompletedProcess:

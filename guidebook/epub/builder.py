@@ -35,6 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
+from guidebook.formats import output_names
 from guidebook.settings import book_context
 from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
@@ -248,7 +249,7 @@ class GuideEpubBuilder(Epub3Builder):
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         stamp = max(time.gmtime(int(epoch) if epoch else time.time())[:6], ZIP_EPOCH)
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
-        target = Path(self.outdir, self.config.epub_basename + ".epub")
+        target = Path(self.outdir, output_names(self.config)["epub"])
         logger.info("writing %s file...", target.name)
         with ZipFile(target, "w") as epub:
             for name in dict.fromkeys(names):

@@ -12,11 +12,11 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.osutil import relative_uri
 
+from guidebook.formats import WEBSITE_BUILDERS, output_files
 from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
@@ -80,9 +80,8 @@ class DownloadButtons(SphinxDirective):
 
 def ebook_files(app: Sphinx) -> dict[str, Path]:
     """The built ebooks this website offers, by format."""
-    root = Path(app.confdir, app.config.guide_ebook_dir)
-    slug = app.config.book_slug
-    return {"PDF": root / "pdf" / f"{slug}.pdf", "EPUB": root / "epub" / f"{slug}.epub"}
+    files = output_files(Path(app.confdir, app.config.guide_ebook_dir), app.config)
+    return {"PDF": files["pdf"], "EPUB": files["epub"]}
 
 
 def human_size(size: int) -> str:
@@ -91,31 +90,29 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-class ResolveDownloadButtons(SphinxPostTransform):
-    default_priority = 100
-
-    def run(self, **kwargs):
-        for node in list(self.document.findall(download_buttons)):
-            if "website" not in self.app.tags:
-                node.parent.remove(node)
-                continue
-            para = nodes.paragraph(classes=node["classes"])
-            para.source, para.line = node.source, node.line  # so a link check names the directive's line
-            here = self.app.builder.get_target_uri(self.env.docname)
-            for label, path in ebook_files(self.app).items():
-                if not path.exists() and self.app.builder.name != "linkcheck" and not self.config.guide_require_ebooks:
-                    continue  # a website built on its own offers the ebooks that are built (see copy_ebooks)
-                size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
-                uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
-                para += nodes.reference(
-                    "", f"Download the {label}{size}", refuri=uri,
-                    classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
-                )
-                para += nodes.Text(" ")
-            if len(para):
-                node.replace_self(para)
-            else:
-                node.parent.remove(node)
+def resolve_download_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The buttons, on the website (and for linkcheck, which checks them); nothing elsewhere."""
+    for node in list(doctree.findall(download_buttons)):
+        if "website" not in app.tags:
+            node.parent.remove(node)
+            continue
+        para = nodes.paragraph(classes=node["classes"])
+        para.source, para.line = node.source, node.line  # so a link check names the directive's line
+        here = app.builder.get_target_uri(docname)
+        for label, path in ebook_files(app).items():
+            if not path.exists() and app.builder.name != "linkcheck" and not app.config.guide_require_ebooks:
+                continue  # a website built on its own offers the ebooks that are built (see copy_ebooks)
+            size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
+            uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
+            para += nodes.reference(
+                "", f"Download the {label}{size}", refuri=uri,
+                classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
+            )
+            para += nodes.Text(" ")
+        if len(para):
+            node.replace_self(para)
+        else:
+            node.parent.remove(node)
 
 
 def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -125,7 +122,7 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
     missing one is an error there. A website built on its own with sphinx-build
     offers the ebooks that are built, and says which are not.
     """
-    if exception or app.builder.name not in {"html", "dirhtml"}:
+    if exception or app.builder.name not in WEBSITE_BUILDERS:
         return
     target = Path(app.outdir, DOWNLOADS_DIR)
     target.mkdir(exist_ok=True)
@@ -151,6 +148,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("guide-note", GuideNote)
     app.add_directive("download-buttons", DownloadButtons)
     app.add_node(download_buttons)
-    app.add_post_transform(ResolveDownloadButtons)
+    app.connect("doctree-resolved", resolve_download_buttons)
     app.connect("build-finished", copy_ebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 
+from guidebook.formats import output_names
 from guidebook.page_size import page_size_inches
 from guidebook.settings import book_context
 from guidebook.tools import system
@@ -101,7 +102,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         from weasyprint import HTML
 
         source = Path(self.outdir, f"{self.config.root_doc}.html")
-        target = Path(self.outdir, f"{self.config.pdf_basename}.pdf")
+        target = Path(self.outdir, output_names(self.config)["pdf"])
         partial = target.with_suffix(".pdf.part")
         logger.info("writing the PDF with WeasyPrint… ", nonl=True)
         with weasyprint_warnings_as_sphinx_warnings():

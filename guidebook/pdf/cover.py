@@ -19,6 +19,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from guidebook.formats import COVER_IMAGE_BUILDERS
 from guidebook.settings import book_context
 from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
@@ -32,7 +33,6 @@ FONTS = ROOT / "docs" / "_static" / "fonts"
 # Pixels: stores ask for at least 1,600 on the long side, and Apple Books takes no image
 # over 4 million pixels (2,200 × 1,700 on a Letter page).
 LONG_SIDE = 2200
-BUILDERS = {"html", "dirhtml", "epub"}
 
 
 def stylesheets() -> list[Path]:
@@ -113,7 +113,7 @@ def cover_image(folder: Path, book: dict) -> Path:
 
 def add_cover_image(app: Sphinx) -> None:
     """Offer the cover as _static/cover.png, from a folder of the build, never from docs/."""
-    if app.builder.name not in BUILDERS:
+    if app.builder.name not in COVER_IMAGE_BUILDERS:
         return
     png = cover_image(Path(app.doctreedir) / "cover", book_context(app.config))
     if str(png.parent) not in app.config.html_static_path:

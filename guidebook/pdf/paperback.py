@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from guidebook.formats import output_names
 from guidebook.page_size import page_size_inches
 from guidebook.pdf.builder import PdfBuilder, weasyprint_warnings_as_sphinx_warnings
 from guidebook.pdf.press import (
@@ -101,8 +102,8 @@ class PrintBuilder(PdfBuilder):
     def write_pdf(self) -> None:
         from weasyprint import HTML
 
-        basename = Path(self.outdir, self.config.pdf_basename)
-        interior = basename.with_name(f"{basename.name}-interior.pdf")
+        names = output_names(self.config)
+        interior = Path(self.outdir, names["print"])
         partial = interior.with_suffix(".pdf.part")
         logger.info("writing the paperback with WeasyPrint… ", nonl=True)
         with weasyprint_warnings_as_sphinx_warnings():
@@ -115,7 +116,7 @@ class PrintBuilder(PdfBuilder):
                 custom_metadata=True,
             )
             partial.replace(interior)
-            cover = basename.with_name(f"{basename.name}-cover.pdf")
+            cover = Path(self.outdir, names["print-cover"])
             write_wrap(self.config, self.trim, len(document.pages), Path(self.outdir, "_static"), cover)
         logger.info("done")
 

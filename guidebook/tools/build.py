@@ -30,20 +30,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+
+from guidebook.formats import ALL, EBOOKS, FORMATS, READER, output_files, shared_overrides
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIR = ROOT / "docs"
 DEFAULT_OUT = ROOT / "_build"
-# The ebooks come first: the website offers them for download, with their sizes.
-FORMATS = ("epub", "pdf", "print", "html")
-EBOOKS = ("epub", "pdf")
-# What `make` builds. The paperback (print) is built when asked for, by `make print`
-# and `make dist`: it is for printers, and a third WeasyPrint run would slow every build.
-ALL = ("epub", "pdf", "html")
 STRICT = ["-W", "--keep-going", "-n"]
-# Reads the chapters into the doctrees and writes nothing.
-READER = "dummy"
 
 
 class BuildFailed(Exception):
@@ -69,18 +64,16 @@ def book_slug() -> str:
     return book_settings()["book_slug"]
 
 
-def outputs(out: Path, slug: str) -> dict[str, Path]:
-    return {
-        "html": out / "html" / "index.html",
-        "epub": out / "epub" / f"{slug}.epub",
-        "pdf": out / "pdf" / f"{slug}.pdf",
-        "print": out / "print" / f"{slug}-interior.pdf",
-    }
+def outputs(out: Path, settings: Mapping | None = None) -> dict[str, Path]:
+    """Each format's file in ``out``, named from conf.py's settings (guidebook.formats.output_names)."""
+    from guidebook.settings import conf_settings
+
+    return output_files(out, settings or conf_settings())
 
 
-def print_cover(out: Path, slug: str) -> Path:
+def print_cover(out: Path, settings: Mapping | None = None) -> Path:
     """The paperback's cover, written beside its interior."""
-    return out / "print" / f"{slug}-cover.pdf"
+    return outputs(out, settings)["print-cover"]
 
 
 def sphinx_build(builder: str, outdir: Path, doctrees: Path, overrides: list[str], quiet: bool) -> list[str]:
@@ -155,16 +148,14 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     """Build the formats asked for; return the ones written. Raises BuildFailed."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     out = out.resolve()
-    slug = book_slug()
+    names = outputs(out)
     wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)
     if "html" in wanted:  # the website offers the ebooks: build any that are missing
-        wanted |= {fmt for fmt in EBOOKS if not outputs(out, slug)[fmt].exists()}
+        wanted |= {fmt for fmt in EBOOKS if not names[fmt].exists()}
     formats = [fmt for fmt in FORMATS if fmt in wanted]
     staging = stage(out, formats)
     doctrees = staging / "doctrees"
-    # The same for every format: a setting that differs would make Sphinx read the chapters again.
-    # The website must offer both ebooks (a stock sphinx-build offers those that are built).
-    overrides = [*overrides, f"guide_ebook_dir={staging}", "guide_require_ebooks=1"]
+    overrides = [*overrides, *shared_overrides(staging)]  # the same for every format: see guidebook.formats
 
     def command(builder: str) -> list[str]:
         return sphinx_build(builder, staging / builder, doctrees, overrides, quiet)
@@ -178,9 +169,9 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     if "html" in formats and not failed:
         for fmt in EBOOKS:  # the last good ebooks, for the download buttons
             if fmt not in formats:
-                ebook = outputs(staging, slug)[fmt]
+                ebook = staging / names[fmt].relative_to(out)
                 ebook.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(outputs(out, slug)[fmt], ebook)
+                shutil.copy2(names[fmt], ebook)
         failed = run_side_by_side({"html": command("html")})
     if failed:
         shutil.rmtree(staging, ignore_errors=True)
@@ -234,11 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{error}", file=sys.stderr)
         return 1
     print("Built:")
-    for fmt, path in outputs(args.out.resolve(), book_slug()).items():
+    for fmt, path in outputs(args.out.resolve()).items():
         if fmt in built:
             print(f"  {fmt:5} {os.path.relpath(path)}")
     if "print" in built:
-        print(f"  {'':5} {os.path.relpath(print_cover(args.out.resolve(), book_slug()))}")
+        print(f"  {'':5} {os.path.relpath(print_cover(args.out.resolve()))}")
     return 0
 
 

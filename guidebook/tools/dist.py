@@ -25,6 +25,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from guidebook.formats import EBOOKS
 from guidebook.tools.build import DEFAULT_OUT, BuildFailed, build, outputs, print_cover, source_date_epoch
 from guidebook.settings import book_settings as conf_book_settings
 
@@ -68,14 +69,14 @@ def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=9)
 
 
-def package(out: Path, dist: Path, name: str, slug: str, epoch: int) -> list[Path]:
+def package(out: Path, dist: Path, name: str, epoch: int) -> list[Path]:
     """Write the release files for the book built in ``out`` into ``dist`` (emptied first)."""
-    built = outputs(out, slug)
+    built = outputs(out)
     copies = {
         built["pdf"]: f"{name}.pdf",
         built["epub"]: f"{name}.epub",
         built["print"]: f"{name}-print-interior.pdf",
-        print_cover(out, slug): f"{name}-print-cover.pdf",
+        print_cover(out): f"{name}-print-cover.pdf",
     }
     missing = [str(path) for path in [built["html"], *copies] if not path.exists()]
     if missing:
@@ -91,12 +92,12 @@ def package(out: Path, dist: Path, name: str, slug: str, epoch: int) -> list[Pat
     return [*files, sums]
 
 
-def copy_for_readthedocs(out: Path, slug: str, target: Path) -> None:
+def copy_for_readthedocs(out: Path, target: Path) -> None:
     """Read the Docs publishes ``html/`` as the site and the one file in ``pdf/`` and ``epub/`` as downloads."""
-    built = outputs(out, slug)
+    built = outputs(out)
     shutil.rmtree(target / "html", ignore_errors=True)
     shutil.copytree(built["html"].parent, target / "html")
-    for fmt in ("pdf", "epub"):
+    for fmt in EBOOKS:
         (target / fmt).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built[fmt], target / fmt / built[fmt].name)
 
@@ -118,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{error}", file=sys.stderr)
         return 1
     if args.readthedocs:
-        copy_for_readthedocs(out, settings["book_slug"], args.readthedocs)
+        copy_for_readthedocs(out, args.readthedocs)
         print(f"Copied the website and the ebooks into {args.readthedocs}")
         return 0
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch())
-    files = package(out, out / "dist", name, settings["book_slug"], epoch)
+    files = package(out, out / "dist", name, epoch)
     print(f"Release {name}:")
     for path in files:
         print(f"  {os.path.relpath(path)}")

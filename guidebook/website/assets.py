@@ -19,12 +19,13 @@ from pathlib import Path
 import tinycss2
 from sphinx.application import Sphinx
 
+from guidebook.formats import WEBSITE_BUILDERS
+
 UNUSED_CSS = {"pygments.css"}
 HIGHLIGHT_JS = "sphinx_highlight.js"
 TABS_JS = "design-tabs.js"
 PRUNED_STYLESHEETS = ["styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css"]
 BUNDLE = "_static/guide.css"
-WEBSITE_BUILDERS = {"html", "dirhtml"}
 RELATIVE_URL = re.compile(r"""url\((['"]?)(?!data:|[a-z]+://|/|#)([^'")]+)\1\)""")
 
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')

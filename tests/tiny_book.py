@@ -1,0 +1,25 @@
+"""The conf.py of the small projects under tests/roots/: the guide's extension and the settings it needs.
+
+Each root's conf.py starts with ``from tiny_book import *`` (tests/ is on the path), then
+sets what its test is about.
+"""
+
+extensions = ["myst_parser", "sphinx_design", "guidebook"]
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline", "deflist"]
+nitpicky = True
+
+book_title = "A Small Book"
+book_subtitle = "For the Tests"
+book_slug = "small-book"
+book_author = "Zac"
+book_publisher = "BreakBox Coaching"
+book_edition = "1.0"
+book_language = "en"
+book_year = "2026"
+book_site_url = "https://example.org/guide/"
+book_original_post_url = "https://example.org/blog/post"
+book_booking_url = "https://example.org/booking"
+book_note = "This book shares general coaching perspectives."
+book_uuid = "7d3f0c52-6a0e-4a57-b1a7-5d7f3a9a2c10"
