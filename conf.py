@@ -4,10 +4,8 @@ The first block holds the book's settings: change the book here and nowhere
 else. Everything below it derives from those settings, grouped by output.
 """
 
-import os
 import re
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -182,6 +180,4 @@ linkcheck_allowed_redirects = {
 }
 
 # -- Reproducible dates ----------------------------------------------------------------
-today_fmt = "%B %-d, %Y"
-if os.environ.get("SOURCE_DATE_EPOCH"):
-    today = time.strftime(today_fmt, time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
+today_fmt = "%B %-d, %Y"  # today is SOURCE_DATE_EPOCH's date (guidebook/build_date.py)

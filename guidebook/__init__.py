@@ -25,6 +25,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 
 EXTENSIONS = (
     "guidebook.settings",
+    "guidebook.build_date",
     "guidebook.authoring",
     "guidebook.markup",
     "guidebook.website",

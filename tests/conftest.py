@@ -16,8 +16,11 @@ os.environ["NO_COLOR"] = "1"
 
 from guidebook.tools.build import book_slug, outputs  # noqa: E402 (after NO_COLOR)
 from guidebook.settings import book_settings  # noqa: E402
+from guidebook.build_date import ENV_VAR, NO_HISTORY_EPOCH  # noqa: E402
 
 SLUG = book_slug()
+# The tests' builds are dated as a copy of the guide without git history is: 2026-01-01T00:00:00Z.
+EPOCH = NO_HISTORY_EPOCH
 # make_app and @pytest.mark.sphinx: small projects built in the test process (tests/roots/).
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -57,8 +60,8 @@ class Build:
         return outputs(self.out)["print-cover"]
 
 
-def run_build(out: Path, *args: str, epoch: str = "1767225600") -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+def run_build(out: Path, *args: str, epoch: int = EPOCH) -> subprocess.CompletedProcess:
+    env = {**os.environ, ENV_VAR: str(epoch)}
     return subprocess.run(
         [sys.executable, "-m", "guidebook.tools.build", *args, "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True,
@@ -86,7 +89,7 @@ def overridden(tmp_path_factory) -> Build:
     args = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
     result = subprocess.run(
         [sys.executable, "-m", "guidebook.tools.dist", "--out", str(out), *args],
-        cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True,
+        cwd=ROOT, env={**os.environ, ENV_VAR: str(EPOCH)}, capture_output=True, text=True,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"the build with {args} failed:\n{log}"

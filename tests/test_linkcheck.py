@@ -23,7 +23,7 @@ from urllib.parse import urldefrag
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import BOOK, ROOT
+from conftest import BOOK, EPOCH, ROOT
 from guidebook.linkcheck import internal as links
 from guidebook.linkcheck.stand_in import from_stand_in, to_stand_in, widen
 from guidebook.linkcheck.report import no_network, report, short_reason
@@ -119,7 +119,7 @@ class serve:  # noqa: N801
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in PROXY_VARS and k != "GUIDE_LINKCHECK_STAND_IN"}
-    return {**env, "SOURCE_DATE_EPOCH": "1767225600", **extra}
+    return {**env, "SOURCE_DATE_EPOCH": str(EPOCH), **extra}
 
 
 def results(folder: Path, stand_in: str) -> dict[str, dict]:

@@ -13,11 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import BOOK, ROOT, SLUG
+from conftest import BOOK, EPOCH, ROOT, SLUG
 from post import letters
 
 DOCS = ROOT / "docs"
-EPOCH = 1767225600  # conftest.run_build's default SOURCE_DATE_EPOCH
 MAX_BYTES = 1024 * 1024
 BRAND_FONTS = ("Source-Serif-4", "Source-Sans-3")
 

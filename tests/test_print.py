@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from bs4 import BeautifulSoup
 
-from conftest import BOOK, OVERRIDES, ROOT, SLUG
+from conftest import BOOK, EPOCH, OVERRIDES, ROOT, SLUG
 from post import letters
 
 from guidebook.pdf.paperback import inside_margin
@@ -248,7 +248,7 @@ def test_the_website_does_not_offer_the_paperback(book):
 
 def test_the_paperback_files_are_the_same_bytes_from_the_same_sources(book, tmp_path, monkeypatch):
     """Like the ebooks: WeasyPrint's PDF/X metadata would otherwise carry a random DocumentID."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the build's date, as every build sets it
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))  # the build's date, as every build sets it
     static = book.out / "print" / "_static"
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()

@@ -6,10 +6,8 @@ chapters), then writes a tagged PDF/UA-1 file with WeasyPrint.
 """
 
 import logging as std_logging
-import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from docutils import nodes
@@ -18,6 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 
+from guidebook.build_date import build_date
 from guidebook.formats import output_names
 from guidebook.page_size import page_size_inches
 from guidebook.settings import book_context
@@ -29,14 +28,6 @@ logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
 # Pages at least this wide (US Letter, A4) have room for two cards side by side.
 TWO_COLUMN_PAGE_WIDTH_MM = 200
-
-
-def build_date() -> datetime:
-    """The build's date: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
 class PdfBuilder(SingleFileHTMLBuilder):

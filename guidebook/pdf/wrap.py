@@ -10,7 +10,7 @@ runs round the outside of the whole wrap.
 
 from pathlib import Path
 
-from guidebook.pdf.builder import build_date
+from guidebook.build_date import build_date
 from guidebook.pdf.cover import PDF_THEME, stylesheets
 from guidebook.pdf.press import BLEED_IN, PDF_VARIANT, press_finisher, press_options, printed_address
 from guidebook.settings import book_context

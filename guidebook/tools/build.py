@@ -33,6 +33,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from guidebook.build_date import ENV_VAR, last_commit_epoch
 from guidebook.formats import ALL, EBOOKS, FORMATS, READER, output_files, shared_overrides
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,19 +44,6 @@ STRICT = ["-W", "--keep-going", "-n"]
 
 class BuildFailed(Exception):
     pass
-
-
-def source_date_epoch() -> str:
-    """The last commit's time, so that two builds of one commit are identical."""
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return "1767225600"  # 2026-01-01, for a copy with no git history
 
 
 def book_slug() -> str:
@@ -146,7 +134,7 @@ def publish(staging: Path, final: Path) -> None:
 
 def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = (), quiet: bool = True) -> list[str]:
     """Build the formats asked for; return the ones written. Raises BuildFailed."""
-    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
+    os.environ.setdefault(ENV_VAR, str(last_commit_epoch()))  # guidebook/build_date.py
     out = out.resolve()
     names = outputs(out)
     wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)

@@ -21,16 +21,15 @@ import os
 import re
 import shutil
 import sys
-import time
 import zipfile
 from pathlib import Path
 
+from guidebook.build_date import build_epoch, zip_date_time
 from guidebook.formats import EBOOKS
-from guidebook.tools.build import DEFAULT_OUT, BuildFailed, build, outputs, print_cover, source_date_epoch
+from guidebook.tools.build import DEFAULT_OUT, BuildFailed, build, outputs, print_cover
 from guidebook.settings import book_settings as conf_book_settings
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-ZIP_EARLIEST = 315532800  # 1980-01-01: a zip cannot date a file earlier
 
 
 def book_settings(overrides: list[str] = ()) -> dict:
@@ -58,7 +57,7 @@ def sha256(path: Path) -> str:
 
 def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
     """Zip ``folder`` as ``top/…``, the same bytes from the same files."""
-    stamp = time.gmtime(max(epoch, ZIP_EARLIEST))[:6]
+    stamp = zip_date_time(epoch)
     # .buildinfo is Sphinx's note for its next build, not for readers
     files = sorted(path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".buildinfo"))
     with zipfile.ZipFile(target, "w") as archive:
@@ -122,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         copy_for_readthedocs(out, args.readthedocs)
         print(f"Copied the website and the ebooks into {args.readthedocs}")
         return 0
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch())
+    epoch = build_epoch()  # SOURCE_DATE_EPOCH, which build() set
     files = package(out, out / "dist", name, epoch)
     print(f"Release {name}:")
     for path in files:
