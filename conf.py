@@ -168,7 +168,7 @@ linkcheck_anchors = True  # a link to page#part fails if the part is gone
 linkcheck_anchors_ignore_for_url = []  # none: every anchor is checked
 linkcheck_ignore = [
     # The download buttons point at the ebooks the website build copies in beside the
-    # pages; guidebook.linkcheck.internal checks them in the built site (tests/test_links.py).
+    # pages; tests/internal_links.py checks them in the built site (tests/test_links.py).
     r"^downloads/",
 ]
 # Any redirect not allowed here fails the check: a removed post often redirects to

@@ -388,7 +388,7 @@ def test_page_size_and_date_follow_the_settings_on_a_small_page(small_book):
 
 def test_chapters_may_share_a_section_title(small_book):
     """Two chapters with the same section title print, each section keeps an anchor, and links land."""
-    from guidebook.linkcheck.internal import check_pdf
+    from internal_links import check_pdf
 
     printed = BeautifulSoup((small_book / "index.html").read_text(encoding="utf-8"), "lxml")
     ids = [tag["id"] for tag in printed.find_all(id=True)]

@@ -5,9 +5,6 @@ the site theme for the book's print theme (cover, copyright page, contents,
 chapters), then writes a tagged PDF/UA-1 file with WeasyPrint.
 """
 
-import logging as std_logging
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from docutils import nodes
@@ -19,9 +16,8 @@ from sphinx.util import logging
 from guidebook.build_date import build_date
 from guidebook.formats import output_names
 from guidebook.page_size import page_size_inches
+from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
 from guidebook.settings import book_context
-from guidebook.tools import system
-from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
@@ -153,46 +149,6 @@ def _make_ids_unique(tree: nodes.document, chapters: list[addnodes.start_of_file
         for ref in chapter.findall(nodes.reference):
             if ref.get("refid") in renamed:
                 ref["refid"] = renamed[ref["refid"]]
-
-
-# WeasyPrint's warnings that only say it took a slower way to the same output, and
-# what it lacked (a need named in guidebook/tools/system.py). Any other warning
-# can change or lose content, so it fails the build.
-SLOWER_WAYS = {"Using fontTools instead of HarfBuzz-Subset": "HarfBuzz-Subset"}
-noticed: set[str] = set()
-
-
-class _ForwardToSphinx(std_logging.Handler):
-    def __init__(self, notices: bool) -> None:
-        super().__init__(std_logging.WARNING)
-        self.notices = notices
-
-    def emit(self, record: std_logging.LogRecord) -> None:
-        message = record.getMessage()
-        lacking = next((need for start, need in SLOWER_WAYS.items() if message.startswith(start)), None)
-        if lacking is None:
-            logger.warning("WeasyPrint: %s", message, type=WARNING_TYPE, subtype=GuideWarning.PDF)
-        elif self.notices and lacking not in noticed:
-            noticed.add(lacking)
-            # Not a Sphinx warning, which -W would make an error; not an info, which -q hides.
-            print(
-                f"Notice: WeasyPrint made the PDF without {lacking}, which this computer does not have, "
-                f"so it took a slower way to the same PDF. To remove this notice, {system.how_to_get(lacking)}.",
-                file=sys.stderr,
-            )
-
-
-@contextmanager
-def weasyprint_warnings_as_sphinx_warnings(notices: bool = True):
-    """WeasyPrint's warnings (a missing font or image, CSS it ignores) fail the build like any other;
-    a slower way to the same output is a notice, shown once (by the PDF build, not by the cover's)."""
-    handler = _ForwardToSphinx(notices)
-    weasyprint_logger = std_logging.getLogger("weasyprint")
-    weasyprint_logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        weasyprint_logger.removeHandler(handler)
 
 
 def _ancestors(node: nodes.Node):

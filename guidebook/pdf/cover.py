@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.formats import COVER_IMAGE_BUILDERS
+from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
 from guidebook.settings import book_context
 from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
@@ -77,8 +78,6 @@ def draw_cover(book: dict, target: Path) -> int:
     """Write the cover PNG; return how many pages the design took (it should take one)."""
     import pypdfium2
     from weasyprint import HTML
-
-    from guidebook.pdf.builder import weasyprint_warnings_as_sphinx_warnings
 
     with weasyprint_warnings_as_sphinx_warnings(notices=False):  # a missing face or picture fails the build
         pdf = pypdfium2.PdfDocument(HTML(string=cover_html(book), base_url=str(ROOT)).write_pdf())

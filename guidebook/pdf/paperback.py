@@ -17,10 +17,11 @@ from sphinx.util import logging
 
 from guidebook.formats import output_names
 from guidebook.page_size import page_size_inches
-from guidebook.pdf.builder import PdfBuilder, weasyprint_warnings_as_sphinx_warnings
+from guidebook.pdf.builder import PdfBuilder
 from guidebook.pdf.press import (
     BLEED_IN, PDF_VARIANT, press_finisher, press_options, printed_address,
 )
+from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
 from guidebook.pdf.wrap import write_wrap
 
 logger = logging.getLogger(__name__)
