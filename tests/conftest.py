@@ -14,15 +14,40 @@ ROOT = Path(__file__).resolve().parent.parent
 # Sphinx colours its messages when CI=true; the tests read them as plain text.
 os.environ["NO_COLOR"] = "1"
 
-from guidebook.tools.build import book_slug, outputs  # noqa: E402 (after NO_COLOR)
-from guidebook.settings import book_settings  # noqa: E402
 from guidebook.build_date import ENV_VAR, NO_HISTORY_EPOCH  # noqa: E402
+from guidebook.settings import book_settings  # noqa: E402
+from guidebook.tools.build import book_slug, outputs  # noqa: E402 (after NO_COLOR)
 
 SLUG = book_slug()
 # The tests' builds are dated as a copy of the guide without git history is: 2026-01-01T00:00:00Z.
 EPOCH = NO_HISTORY_EPOCH
 # make_app and @pytest.mark.sphinx: small projects built in the test process (tests/roots/).
 pytest_plugins = ["sphinx.testing.fixtures"]
+
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-snapshots", action="store_true", help="write tests/snapshots/ anew from what this run makes"
+    )
+
+
+@pytest.fixture
+def snapshot(request):
+    """``snapshot(name, text)``: the text must be tests/snapshots/NAME, unless --update-snapshots rewrites it."""
+    update = request.config.getoption("--update-snapshots")
+
+    def check(name: str, text: str) -> None:
+        path = SNAPSHOTS / name
+        if update or not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            assert update, f"wrote the new snapshot {path.name}: check it, then run again"
+        assert text == path.read_text(encoding="utf-8"), f"{name} changed: if on purpose, --update-snapshots"
+
+    return check
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,22 @@ Each root's conf.py starts with ``from tiny_book import *`` (tests/ is on the pa
 sets what its test is about.
 """
 
-extensions = ["myst_parser", "sphinx_design", "guidebook"]
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+# The guide's website works with the sitemap and 404 page of its conf.py (guidebook.website.pages),
+# and every format with the brand's stylesheets and fonts in docs/_static.
+extensions = ["myst_parser", "sphinx_design", "guidebook", "sphinx_sitemap", "notfound.extension"]
+html_static_path = [str(DOCS / "_static")]
+html_css_files = ["brand.css", "site.css"]
+html_copy_source = False  # as conf.py: a chapter's source is not published
+epub_css_files = ["brand.css", "ebook.css"]
+project = "A Small Book"
+version = release = "1.0"
+copyright = "2026, BreakBox Coaching"
+html_baseurl = "https://example.org/guide/"
+epub_basename = "small-book"
 root_doc = "index"
 source_suffix = {".md": "markdown"}
 myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline", "deflist"]
