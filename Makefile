@@ -64,7 +64,7 @@ test: test-needs venv node_modules/.installed lint ## Run every test (builds eac
 .PHONY: lint
 lint: venv ## Lint and check the formatting of every Python file (ruff, configured in pyproject.toml)
 	@$(BIN)/ruff check --quiet . && $(BIN)/ruff format --check --quiet . && echo "Lint: clean." || \
-	  { echo "Run $(BIN)/ruff format . to format, and fix what ruff check names."; exit 1; }
+	  { echo "Run $(BIN)/ruff check --fix . then $(BIN)/ruff format . (in that order), and fix what ruff check still names."; exit 1; }
 
 # Writing the guide (EDITING.md). The live preview (sphinx-autobuild, see
 # guidebook/tools/live.py) builds only the website, into _build/live: the ebooks
