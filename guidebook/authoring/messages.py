@@ -135,14 +135,16 @@ def front_matter_problem(lines: list[str]) -> tuple[int, str] | None:
     )
 
 
-CHAPTER_NAME = re.compile(r"^\d+-[\w-]+$")
+# A chapter's file name (without .md): its number, two digits or more, and its slug. `make rename`
+# and `make chapter` (guidebook/tools) take the rule from here.
+CHAPTER_NAME = re.compile(r"\d{2,}-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     lines = source[0].splitlines()
     try:
         found = fence_problems(lines)
-        problem = front_matter_problem(lines) if CHAPTER_NAME.match(docname) else None
+        problem = front_matter_problem(lines) if CHAPTER_NAME.fullmatch(docname) else None
     except Exception as error:  # a flaw in a check must not stop the build; the tests cover them
         logger.debug("guidebook.authoring.messages could not check %s: %r", docname, error)
         return

@@ -21,10 +21,11 @@ import re
 import sys
 from pathlib import Path
 
+from guidebook.authoring.messages import CHAPTER_NAME
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 CONF = ROOT / "conf.py"
-CHAPTER_NAME = re.compile(r"\d{2,}-[a-z0-9]+(?:-[a-z0-9]+)*")
 REDIRECTS_START = re.compile(r"^redirects = \{")
 
 
