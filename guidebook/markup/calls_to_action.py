@@ -12,6 +12,7 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.osutil import relative_uri
@@ -78,8 +79,8 @@ class DownloadButtons(SphinxDirective):
         return [node]
 
 
-def ebook_files(app: Sphinx) -> dict[str, Path]:
-    """The built ebooks this website offers, by format."""
+def ebook_files(app) -> dict[str, Path]:
+    """The built ebooks this website offers, by format (``app``: the Sphinx app or its builder)."""
     files = output_files(Path(app.confdir, app.config.guide_ebook_dir), app.config)
     return {"PDF": files["pdf"], "EPUB": files["epub"]}
 
@@ -90,29 +91,43 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def resolve_download_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """The buttons, on the website (and for linkcheck, which checks them); nothing elsewhere."""
-    for node in list(doctree.findall(download_buttons)):
-        if "website" not in app.tags:
-            node.parent.remove(node)
-            continue
-        para = nodes.paragraph(classes=node["classes"])
-        para.source, para.line = node.source, node.line  # so a link check names the directive's line
-        here = app.builder.get_target_uri(docname)
-        for label, path in ebook_files(app).items():
-            if not path.exists() and app.builder.name != "linkcheck" and not app.config.guide_require_ebooks:
-                continue  # a website built on its own offers the ebooks that are built (see copy_ebooks)
-            size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
-            uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
-            para += nodes.reference(
-                "", f"Download the {label}{size}", refuri=uri,
-                classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
-            )
-            para += nodes.Text(" ")
-        if len(para):
-            node.replace_self(para)
-        else:
-            node.parent.remove(node)
+class ResolveDownloadButtons(SphinxPostTransform):
+    """The buttons, on the website and for linkcheck, which checks their links; nothing elsewhere.
+
+    A post-transform, so that it runs before linkcheck collects the links (priority 800).
+    SphinxTransform.app is deprecated: the builder is given when it starts (``give_builder``).
+    """
+
+    default_priority = 100
+    builder = None
+
+    def run(self, **kwargs):
+        builder = self.builder
+        for node in list(self.document.findall(download_buttons)):
+            if "website" not in builder.tags:
+                node.parent.remove(node)
+                continue
+            para = nodes.paragraph(classes=node["classes"])
+            para.source, para.line = node.source, node.line  # so a link check names the directive's line
+            here = builder.get_target_uri(self.env.docname)
+            for label, path in ebook_files(builder).items():
+                if not path.exists() and builder.name != "linkcheck" and not self.config.guide_require_ebooks:
+                    continue  # a website built on its own offers the ebooks that are built (see copy_ebooks)
+                size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
+                uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
+                para += nodes.reference(
+                    "", f"Download the {label}{size}", refuri=uri,
+                    classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
+                )
+                para += nodes.Text(" ")
+            if len(para):
+                node.replace_self(para)
+            else:
+                node.parent.remove(node)
+
+
+def give_builder(app: Sphinx) -> None:
+    ResolveDownloadButtons.builder = app.builder
 
 
 def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -148,6 +163,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("guide-note", GuideNote)
     app.add_directive("download-buttons", DownloadButtons)
     app.add_node(download_buttons)
-    app.connect("doctree-resolved", resolve_download_buttons)
+    app.add_post_transform(ResolveDownloadButtons)
+    app.connect("builder-inited", give_builder)
     app.connect("build-finished", copy_ebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
