@@ -61,8 +61,13 @@ linkcheck: venv ## Check every external link live (needs internet); report in _b
 node_modules/.installed: package.json package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch $@
 
-test: test-needs venv node_modules/.installed ## Run every test (builds each format once, in a temporary folder)
+test: test-needs venv node_modules/.installed lint ## Run every test (builds each format once, in a temporary folder)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: venv ## Lint and check the formatting of every Python file (ruff, configured in pyproject.toml)
+	@$(BIN)/ruff check --quiet . && $(BIN)/ruff format --check --quiet . && echo "Lint: clean." || \
+	  { echo "Run $(BIN)/ruff check --fix . then $(BIN)/ruff format . (in that order), and fix what ruff check still names."; exit 1; }
 
 # Writing the guide (EDITING.md). The live preview (sphinx-autobuild, see
 # guidebook/tools/live.py) builds only the website, into _build/live: the ebooks

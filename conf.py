@@ -4,10 +4,8 @@ The first block holds the book's settings: change the book here and nowhere
 else. Everything below it derives from those settings, grouped by output.
 """
 
-import os
 import re
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,16 +35,10 @@ book_note = (
     "It is not therapy or medical advice."
 )
 book_keywords = ["relationships", "couples therapy", "coaching", "communication"]
-book_page_size = "letter"  # any CSS page size: "letter", "A5", "6in 9in"…
 # A stable identifier for the ebook, so reading apps know a new edition is the same book.
 book_uuid = "9a4f6f0e-7c1b-4d59-9a57-3f0e4c2b8d11"
-# The paperback (`make print`): its trim size, its paper, and the back cover's text.
-book_trim_size = "6in 9in"  # any CSS page size; 6 × 9 in is the common trade paperback
-book_paper_thickness = 0.002252  # inches a page: white paper, as print-on-demand services give it
-# The spine carries the title only from this many pages on: below it the spine is
-# under 0.18 in wide, too narrow for a line of type with the 1/16 in a printer keeps
-# clear on each side, and a title that drifts off the spine looks like a misprint.
-book_spine_title_min_pages = 80
+# The paperback's back cover. guidebook/settings.py declares every setting with its default
+# (the ebook's page "letter", the paperback's trim "6in 9in", its paper…): set one here to change it.
 book_description = (
     "When your partner says no to therapy or coaching, you can still move forward. "
     "Six steps show how to understand their resistance, say how you feel, offer other ways "
@@ -172,9 +164,6 @@ epub_use_index = False
 # Sphinx writes the moved-chapter pages beside the EPUB's pages: they stay out of it.
 epub_exclude_files = ["search.html", "genindex.html", *(f"{old}.xhtml" for old in redirects)]
 
-# -- PDF (WeasyPrint) ---------------------------------------------------------------------
-pdf_basename = book_slug
-
 # -- Link check: `make linkcheck` live, `make test` against a local stand-in ---------------
 # A slow site gets 15 s, and a failed link two more tries. A "429 Too Many Requests"
 # is waited out as the server's Retry-After asks, for at most two minutes a host.
@@ -186,7 +175,7 @@ linkcheck_anchors = True  # a link to page#part fails if the part is gone
 linkcheck_anchors_ignore_for_url = []  # none: every anchor is checked
 linkcheck_ignore = [
     # The download buttons point at the ebooks the website build copies in beside the
-    # pages; guidebook.linkcheck.internal checks them in the built site (tests/test_links.py).
+    # pages; tests/internal_links.py checks them in the built site (tests/test_links.py).
     r"^downloads/",
 ]
 # Any redirect not allowed here fails the check: a removed post often redirects to
@@ -198,6 +187,4 @@ linkcheck_allowed_redirects = {
 }
 
 # -- Reproducible dates ----------------------------------------------------------------
-today_fmt = "%B %-d, %Y"
-if os.environ.get("SOURCE_DATE_EPOCH"):
-    today = time.strftime(today_fmt, time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
+today_fmt = "%B %-d, %Y"  # today is SOURCE_DATE_EPOCH's date (guidebook/build_date.py)

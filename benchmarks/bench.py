@@ -43,11 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from project_copy import copy_project  # noqa: E402
+from guidebook.build_date import NO_HISTORY_EPOCH  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
 
 DOCS = ROOT / "docs"
 PYTHON = sys.executable
-EPOCH = "1767225600"
+EPOCH = str(NO_HISTORY_EPOCH)  # dated as the tests' builds
 TEX_TOOLS = ("latexmk", "pdflatex", "xelatex")
 
 LABEL = re.compile(r"^\((?P<label>[\w-]+)\)=$", re.MULTILINE)

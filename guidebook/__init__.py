@@ -2,11 +2,15 @@
 
 One sub-package per concern, each a Sphinx extension of its own:
 
-- ``settings``: the book settings (``book_*``) and the website/ebook tags;
+- ``settings``: every setting (``book_*``, ``guide_*``, ``pdf_*``), checked, and the website/ebook tags;
+- ``build_date``: Sphinx's ``today`` from ``SOURCE_DATE_EPOCH``;
 - ``authoring``: what keeps the author safe and tells him what to fix;
 - ``markup``: the guide's own Markdown blocks and roles;
 - ``website``, ``epub``, ``pdf``: one per output;
 - ``linkcheck``: the offline stand-in and the link report.
+
+``formats`` says which builder makes what and names each output; ``warning_types``
+holds the warnings' type and subtypes.
 
 ``tools`` holds the command-line tools (build, live preview, new chapter,
 import, rename, release); they are not part of the Sphinx extension.
@@ -25,6 +29,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 
 EXTENSIONS = (
     "guidebook.settings",
+    "guidebook.build_date",
     "guidebook.authoring",
     "guidebook.markup",
     "guidebook.website",

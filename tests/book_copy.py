@@ -9,6 +9,8 @@ from pathlib import Path
 # the copy itself is the project's own, shared with the benchmarks
 from project_copy import ROOT, copy_project as copy_book  # noqa: F401 (the tests import both from here)
 
+from guidebook.build_date import ENV_VAR, NO_HISTORY_EPOCH
+
 
 def placeholder_ebooks(out: Path, slug: str) -> None:
     """Stand-ins for the ebooks, so that a website-only build does not make them."""
@@ -21,7 +23,7 @@ def placeholder_ebooks(out: Path, slug: str) -> None:
 def build(book: Path, *targets: str, out: Path | None = None) -> subprocess.CompletedProcess:
     """Run the build driver of the copy, as `make` would."""
     out = out or book / "_build"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    env = {**os.environ, ENV_VAR: str(NO_HISTORY_EPOCH)}  # as conftest's builds
     return subprocess.run(
         [sys.executable, "-m", "guidebook.tools.build", *targets, "--out", str(out)],
         cwd=book, env=env, capture_output=True, text=True,

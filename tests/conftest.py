@@ -11,16 +11,50 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
 # Sphinx colours its messages when CI=true; the tests read them as plain text.
 os.environ["NO_COLOR"] = "1"
 
-from guidebook.tools.build import book_slug  # noqa: E402
+from guidebook.build_date import ENV_VAR, NO_HISTORY_EPOCH  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
 from guidebook.tools import system  # noqa: E402
+from guidebook.tools.build import book_slug, outputs  # noqa: E402 (after NO_COLOR)
 
 SLUG = book_slug()
+# The tests' builds are dated as a copy of the guide without git history is: 2026-01-01T00:00:00Z.
+EPOCH = NO_HISTORY_EPOCH
+# make_app and @pytest.mark.sphinx: small projects built in the test process (tests/roots/).
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-snapshots", action="store_true", help="write tests/snapshots/ anew from what this run makes"
+    )
+
+
+@pytest.fixture
+def snapshot(request):
+    """``snapshot(name, text)``: the text must be tests/snapshots/NAME, unless --update-snapshots rewrites it."""
+    update = request.config.getoption("--update-snapshots")
+
+    def check(name: str, text: str) -> None:
+        path = SNAPSHOTS / name
+        if update or not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            assert update, f"wrote the new snapshot {path.name}: check it, then run again"
+        assert text == path.read_text(encoding="utf-8"), f"{name} changed: if on purpose, --update-snapshots"
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where @pytest.mark.sphinx(testroot="safety") finds tests/roots/test-safety."""
+    return Path(__file__).parent / "roots"
 
 
 BOOK = book_settings()
@@ -37,23 +71,23 @@ class Build:
 
     @property
     def epub(self) -> Path:
-        return self.out / "epub" / f"{SLUG}.epub"
+        return outputs(self.out)["epub"]
 
     @property
     def pdf(self) -> Path:
-        return self.out / "pdf" / f"{SLUG}.pdf"
+        return outputs(self.out)["pdf"]
 
     @property
     def print_interior(self) -> Path:
-        return self.out / "print" / f"{SLUG}-interior.pdf"
+        return outputs(self.out)["print"]
 
     @property
     def print_cover(self) -> Path:
-        return self.out / "print" / f"{SLUG}-cover.pdf"
+        return outputs(self.out)["print-cover"]
 
 
-def run_build(out: Path, *args: str, epoch: str = "1767225600") -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+def run_build(out: Path, *args: str, epoch: int = EPOCH) -> subprocess.CompletedProcess:
+    env = {**os.environ, ENV_VAR: str(epoch)}
     return subprocess.run(
         [sys.executable, "-m", "guidebook.tools.build", *args, "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True,
@@ -81,7 +115,7 @@ def overridden(tmp_path_factory) -> Build:
     args = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
     result = subprocess.run(
         [sys.executable, "-m", "guidebook.tools.dist", "--out", str(out), *args],
-        cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}, capture_output=True, text=True,
+        cwd=ROOT, env={**os.environ, ENV_VAR: str(EPOCH)}, capture_output=True, text=True,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"the build with {args} failed:\n{log}"

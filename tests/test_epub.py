@@ -20,7 +20,6 @@ from guidebook.epub import builder as epub_fixes
 from guidebook.pdf import cover
 from post import normalise
 
-EPOCH = "1767225600"  # the session build's SOURCE_DATE_EPOCH: 2026-01-01T00:00:00Z
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",

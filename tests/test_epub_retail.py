@@ -14,9 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from conftest import BOOK
+from conftest import BOOK, EPOCH
 
-EPOCH = 1767225600  # conftest.run_build's SOURCE_DATE_EPOCH
 MAX_EPUB_BYTES = 50 * 1024 * 1024  # Send to Kindle's limit for a file sent by e-mail
 # The strictest limits of the shops: Apple Books takes no image over 4 million
 # pixels, Amazon none over 5 MB.

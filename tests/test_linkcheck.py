@@ -23,8 +23,8 @@ from urllib.parse import urldefrag
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import BOOK, ROOT
-from guidebook.linkcheck import internal as links
+from conftest import BOOK, EPOCH, ROOT
+import internal_links as links
 from guidebook.linkcheck.stand_in import from_stand_in, to_stand_in, widen
 from guidebook.linkcheck.report import no_network, report, short_reason
 
@@ -119,7 +119,7 @@ class serve:  # noqa: N801
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in PROXY_VARS and k != "GUIDE_LINKCHECK_STAND_IN"}
-    return {**env, "SOURCE_DATE_EPOCH": "1767225600", **extra}
+    return {**env, "SOURCE_DATE_EPOCH": str(EPOCH), **extra}
 
 
 def results(folder: Path, stand_in: str) -> dict[str, dict]:
@@ -201,7 +201,7 @@ def test_the_report_names_file_line_url_and_status(checked, book_links):
     assert {line.split("  ")[1] for line in lines} == book_links
     for line in lines:
         assert re.fullmatch(r"docs/[\w./-]+\.md:[1-9]\d*  https://\S+  ok", line), line
-    # the download buttons are named at their directive's line, left to guidebook.linkcheck.internal
+    # the download buttons are named at their directive's line, left to tests/internal_links.py
     index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").splitlines()
     (button_line,) = [n for n, line in enumerate(index, start=1) if line.startswith(":::{download-buttons}")]
     assert f"docs/index.md:{button_line}  downloads/" in text

@@ -1,4 +1,4 @@
-"""Every internal link works in the website and the PDF (guidebook.linkcheck.internal).
+"""Every internal link works in the website and the PDF (tests/internal_links.py).
 
 The EPUB's links and anchors are checked by epubcheck (tests/test_epub.py).
 
@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from conftest import BOOK
-from guidebook.linkcheck import internal as links
+import internal_links as links
 
 def check_site(root: Path) -> list[str]:
     return links.check_html(root, BOOK["book_site_url"])

@@ -13,11 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import BOOK, ROOT, SLUG
+from conftest import BOOK, EPOCH, ROOT, SLUG
 from post import letters
 
 DOCS = ROOT / "docs"
-EPOCH = 1767225600  # conftest.run_build's default SOURCE_DATE_EPOCH
 MAX_BYTES = 1024 * 1024
 BRAND_FONTS = ("Source-Serif-4", "Source-Sans-3")
 
@@ -241,21 +240,12 @@ def test_running_header_shows_the_book_or_the_chapter_except_on_opening_pages(pd
 
 
 def test_page_size_is_the_book_setting(pdf):
-    from guidebook.pdf.builder import page_width_mm
+    from guidebook.page_size import page_size_inches
 
-    width = page_width_mm(BOOK["book_page_size"])
+    width = page_size_inches(BOOK["book_page_size"])[0] * 25.4
     for page in pdf.pages:
         box = [float(v) for v in page.MediaBox]
         assert abs((box[2] - box[0]) * 25.4 / 72 - width) < 0.5
-
-
-def test_page_width_reads_css_page_sizes_and_rejects_others():
-    from guidebook.pdf.builder import page_width_mm
-
-    assert round(page_width_mm("letter"), 1) == 215.9
-    assert round(page_width_mm("A5")) == 148
-    assert round(page_width_mm("6in 9in"), 1) == 152.4
-    assert page_width_mm("huge") is None
 
 
 def test_copyright_page_credits_the_post_and_dates_the_edition(pdf, pages):
@@ -398,7 +388,7 @@ def test_page_size_and_date_follow_the_settings_on_a_small_page(small_book):
 
 def test_chapters_may_share_a_section_title(small_book):
     """Two chapters with the same section title print, each section keeps an anchor, and links land."""
-    from guidebook.linkcheck.internal import check_pdf
+    from internal_links import check_pdf
 
     printed = BeautifulSoup((small_book / "index.html").read_text(encoding="utf-8"), "lxml")
     ids = [tag["id"] for tag in printed.find_all(id=True)]

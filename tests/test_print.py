@@ -16,15 +16,15 @@ import weasyprint
 import zxingcpp
 from bs4 import BeautifulSoup
 
-from conftest import BOOK, OVERRIDES, ROOT, SLUG
+from conftest import BOOK, EPOCH, OVERRIDES, ROOT, SLUG
 from post import letters
 
+from guidebook.page_size import page_size_inches
 from guidebook.pdf.paperback import inside_margin, print_rasters
-from preflight import preflight
-
 from guidebook.pdf.press import (
-    BLEED_IN, FORMATS, PrintSettingError, page_size_inches, pdf_format, print_colours, print_profile, printed_address,
+    BLEED_IN, FORMATS, PrintSettingError, pdf_format, print_colours, print_profile, printed_address,
 )
+from preflight import preflight
 from guidebook.pdf.wrap import BARCODE_IN, BARCODE_MARGIN_IN, spine_width, write_wrap
 
 POINTS = 72  # a PDF's unit, to the inch
@@ -309,7 +309,7 @@ def test_the_website_does_not_offer_the_paperback(book):
 
 def test_the_paperback_files_are_the_same_bytes_from_the_same_sources(book, tmp_path, monkeypatch):
     """Like the ebooks: WeasyPrint's PDF/X metadata would otherwise carry a random DocumentID."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the build's date, as every build sets it
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))  # the build's date, as every build sets it
     static = book.out / "print" / "_static"
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import BOOK, OVERRIDES, ROOT, SLUG
+from conftest import BOOK, EPOCH, OVERRIDES, ROOT, SLUG
 
 from guidebook.tools import dist, system
 
@@ -173,7 +173,7 @@ def test_the_readthedocs_check_is_strict(config, problem):
 
 
 def test_readthedocs_gets_the_site_and_one_file_per_download(book, tmp_path):
-    dist.copy_for_readthedocs(book.out, SLUG, tmp_path)
+    dist.copy_for_readthedocs(book.out, tmp_path)
     assert (tmp_path / "html" / "index.html").is_file()
     assert (tmp_path / "html" / "downloads" / f"{SLUG}.pdf").is_file()
     assert [p.name for p in (tmp_path / "pdf").iterdir()] == [f"{SLUG}.pdf"]
@@ -191,7 +191,7 @@ def release_files(name: str) -> list[str]:
 def test_dist_writes_the_named_release_with_checksums(book, tmp_path):
     name = dist.release_name(SLUG, BOOK["book_edition"])
     assert name == f"{SLUG}-{BOOK['book_edition']}"
-    files = dist.package(book.out, tmp_path / "dist", name, SLUG, epoch=1767225600)
+    files = dist.package(book.out, tmp_path / "dist", name, epoch=EPOCH)
     assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted([*release_files(name), f"{name}.sha256"])
     sums = dict(line.split("  ")[::-1] for line in files[-1].read_text().splitlines())
     assert sorted(sums) == sorted(release_files(name))
@@ -209,8 +209,8 @@ def test_dist_writes_the_named_release_with_checksums(book, tmp_path):
 
 
 def test_dist_zip_is_reproducible(book, tmp_path):
-    first = dist.package(book.out, tmp_path / "one", "x-1", SLUG, epoch=1767225600)[0]
-    second = dist.package(book.out, tmp_path / "two", "x-1", SLUG, epoch=1767225600)[0]
+    first = dist.package(book.out, tmp_path / "one", "x-1", epoch=EPOCH)[0]
+    second = dist.package(book.out, tmp_path / "two", "x-1", epoch=EPOCH)[0]
     assert first.read_bytes() == second.read_bytes()
 
 

@@ -110,7 +110,7 @@ def renamed_site(tmp_path_factory) -> Path:
 
 
 def test_the_old_address_sends_readers_to_the_new_page(renamed_site):
-    from guidebook.linkcheck.internal import check_html
+    from internal_links import check_html
 
     page = (renamed_site / "html" / f"{OLD}.html").read_text(encoding="utf-8")
     assert f'http-equiv="refresh" content="0; url={NEW}.html"' in page

@@ -18,7 +18,7 @@ import pytest
 from book_copy import build, copy_book, hashes
 from conftest import ROOT, SLUG
 
-from guidebook.tools.build import source_date_epoch
+from guidebook.build_date import last_commit_epoch
 
 
 def zip_differences(first: Path, second: Path) -> list[str]:
@@ -85,7 +85,7 @@ def test_source_date_epoch_defaults_to_the_last_commit():
     last_commit = subprocess.run(
         ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert source_date_epoch() == last_commit
+    assert str(last_commit_epoch()) == last_commit
 
 
 def test_the_builds_are_dated_source_date_epoch(two_builds):

@@ -1,74 +1,71 @@
 """A chapter cannot inject script into the site, nor pull in files from outside docs/.
 
-Each case adds something to a chapter of a copy of the book (docs/ is never
-touched), builds the website, and checks that the build fails with a message
-naming the file and the line, and that nothing it tried to bring in reached any
-output, not even the half-written one the failed build leaves in its staging folder.
-Markdown that MyST makes harmless (javascript: links, on* attributes) builds, and
-nothing of it that could run is left on the page.
+Each case goes into a chapter of its own of a small book (tests/tiny_book.py), built
+in this process: the build must warn with a message naming the file and the line,
+and nothing it tried to bring in may reach the output. Markdown that MyST makes
+harmless (javascript: links, on* attributes) builds, and nothing of it that could
+run is left on the page. (That a failed `make` keeps the last good output is
+tests/test_mistakes.py's.)
 """
 
-import shutil
+import io
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_escape_sequences
 
-from book_copy import build, copy_book, placeholder_ebooks
-from conftest import SLUG
 from guidebook.settings import read_conf
 
 TOKEN = "INJECTED-7f3a"
 SECRET = "SECRET-OUTSIDE-DOCS-5c1d"
+FRONT = "---\ndescription: A chapter of the small book.\n---\n\n# Chapter {n}\n\n"
 
 
-@pytest.fixture(scope="module")
-def clean_copy(tmp_path_factory) -> Path:
-    book = copy_book(tmp_path_factory.mktemp("safe") / "book")
-    (book / "secret.txt").write_text(f"{SECRET}\n", encoding="utf-8")
-    (book / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode())
-    placeholder_ebooks(book / "_build", SLUG)
-    return book
+def build_chapters(folder: Path, snippets: dict[str, str], offsets: dict | None = None):
+    """A small book in ``folder/docs`` with one chapter a snippet, built as a website in this process.
 
-
-def add_to_chapters(book: Path, snippets: dict[str, str], offsets: dict[str, int] = {}) -> dict[str, tuple[str, int]]:
-    """Add each snippet at the end of a chapter, in turn; return the (file, line) its message must name:
-    the snippet's first line, or the line ``offsets[case]`` lines below it (None: no line, only the file)."""
-    chapters = sorted(path for path in (book / "docs").glob("[0-9]*.md"))
+    Returns the output folder, the warnings, and the (file, line) each snippet's message must name:
+    its first line, or ``offsets[case]`` lines below it (None: no line, only the file)."""
+    (folder / "secret.txt").write_text(f"{SECRET}\n", encoding="utf-8")
+    (folder / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode())
+    docs = folder / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text("from tiny_book import *\n", encoding="utf-8")
+    names = [f"c{n:02}" for n in range(len(snippets))]
+    toctree = "\n".join(names)
+    (docs / "index.md").write_text(f"---\ndescription: A small book.\n---\n\n# A Small Book\n\n```{{toctree}}\n{toctree}\n```\n")
+    offsets = offsets or {}
     where = {}
-    for n, (case, snippet) in enumerate(snippets.items()):
-        path = chapters[n % len(chapters)]
-        before = path.read_text(encoding="utf-8") + "\n"
-        path.write_text(before + snippet + "\n", encoding="utf-8")
+    for n, (name, (case, snippet)) in enumerate(zip(names, snippets.items())):
+        before = FRONT.format(n=n)
+        (docs / f"{name}.md").write_text(before + snippet + "\n", encoding="utf-8")
         line = None if case in offsets and offsets[case] is None else before.count("\n") + 1 + offsets.get(case, 0)
-        where[case] = (path.relative_to(book).as_posix(), line)
-    return where
-
-
-def build_with(clean_copy: Path, tmp_path: Path, snippets: dict[str, str], offsets: dict[str, int] = {}):
-    book = tmp_path / "book"
-    shutil.copytree(clean_copy, book)
-    where = add_to_chapters(book, snippets, offsets)
-    result = build(book, "html")
-    log = result.stdout + result.stderr
-    assert result.returncode != 0, f"the build let {list(snippets)} through:\n{log}"
-    return book, log, where
+        where[case] = (f"{name}.md", line)
+    warning = io.StringIO()
+    app = SphinxTestApp("html", srcdir=docs, status=io.StringIO(), warning=warning)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir), strip_escape_sequences(warning.getvalue()), where
 
 
 def report_at(log: str, name: str, line: int | None) -> str:
     """The message for ``name:line`` ("docs/x.md:12: ERROR: …") with its "What to do" line."""
     lines = log.splitlines()
-    where = f"{name}:{line}:" if line else f"{name}: "
+    where = f"{name}:{line}:" if line else f"{name}:"  # None: any line, or none
     reports = [" ".join(lines[n:n + 2]) for n, entry in enumerate(lines) if entry.startswith(where)]
     assert reports, f"no message names {where}\n{log}"
     return "\n".join(reports)
 
 
-def assert_nothing_got_through(book: Path) -> None:
-    """Not in the outputs, nor in the staging folder the failed build wrote into (as escaped text is harmless)."""
+def assert_nothing_got_through(outdir: Path) -> None:
+    """Not in any file of the output (as escaped text is harmless)."""
     forbidden = [SCRIPT, f"onerror=\"alert('{TOKEN}", f'<div class="admonition note">{TOKEN}', SECRET]
-    for path in (book / "_build").rglob("*"):
-        if path.is_file() and "doctrees" not in path.parts:
+    for path in outdir.rglob("*"):
+        if path.is_file() and ".doctrees" not in path.parts:
             content = path.read_bytes()
             for text in forbidden:
                 assert text.encode() not in content, f"{text!r} reached {path}"
@@ -93,7 +90,7 @@ INSERTIONS = {
     "raw directive in eval-rst": (f"```{{eval-rst}}\n.. raw:: html\n\n   {SCRIPT}\n```", "HTML is not allowed", 1),
     "include in eval-rst": ("```{eval-rst}\n.. include:: ../secret.txt\n```", "{include} would copy", 1),
     "raw role in eval-rst": (
-        # docutils reports this one without its line
+        # docutils may report this one without its line
         f"```{{eval-rst}}\n.. role:: html(raw)\n   :format: html\n\nA :html:`{SCRIPT}` here.\n```",
         "raw (and derived) roles disabled", None,
     ),
@@ -101,15 +98,17 @@ INSERTIONS = {
 
 
 @pytest.fixture(scope="module")
-def insertions(clean_copy, tmp_path_factory):
+def insertions(tmp_path_factory):
     snippets = {case: value[0] for case, value in INSERTIONS.items()}
     offsets = {case: value[2] for case, value in INSERTIONS.items() if len(value) > 2}
-    return build_with(clean_copy, tmp_path_factory.mktemp("insertions"), snippets, offsets)
+    outdir, log, where = build_chapters(tmp_path_factory.mktemp("insertions"), snippets, offsets)
+    assert "ERROR" in log
+    return outdir, log, where
 
 
 @pytest.mark.parametrize("case", INSERTIONS)
 def test_a_chapter_cannot_insert_html_or_files(insertions, case):
-    book, log, where = insertions
+    _, log, where = insertions
     report = report_at(log, *where[case])
     assert INSERTIONS[case][1] in report, report
 
@@ -126,26 +125,22 @@ def test_myst_html_extensions_are_off():
 
 # Markdown that could carry script if MyST let it: links to javascript: and
 # attributes such as onclick. MyST drops them (the build passes); nothing may run.
-HARMLESS = """
-Click [here](javascript:alert('{token}')) now.
+HARMLESS = f"""
+Click [here](javascript:alert('{TOKEN}')) now.
 
-Link [two](https://example.com){{onclick="alert('{token}')" style="color:red"}} here.
+Link [two](https://example.com){{onclick="alert('{TOKEN}')" style="color:red"}} here.
 
-{{onmouseover="alert('{token}')"}}
+{{onmouseover="alert('{TOKEN}')"}}
 A paragraph with attributes.
 
-<javascript:alert('{token}')>
-""".format(token=TOKEN)
+<javascript:alert('{TOKEN}')>
+"""
 
 
-def test_markdown_links_and_attributes_cannot_carry_script(clean_copy, tmp_path):
-    book = tmp_path / "book"
-    shutil.copytree(clean_copy, book)
-    chapter = book / "docs" / "08-conclusion.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + HARMLESS, encoding="utf-8")
-    result = build(book, "html")
-    assert result.returncode == 0, result.stdout + result.stderr
-    soup = BeautifulSoup((book / "_build" / "html" / "08-conclusion.html").read_text(encoding="utf-8"), "lxml")
+def test_markdown_links_and_attributes_cannot_carry_script(tmp_path):
+    outdir, log, _ = build_chapters(tmp_path, {"harmless": HARMLESS})
+    assert log == ""
+    soup = BeautifulSoup((outdir / "c00.html").read_text(encoding="utf-8"), "lxml")
     assert TOKEN in soup.get_text()  # the text is there, as text
     for tag in soup.find_all(True):
         for name, value in tag.attrs.items():

@@ -103,7 +103,7 @@ def test_step_five_questions_are_a_reflection_prompt(book):
 
 
 def test_each_step_opens_with_its_number_and_title_and_a_key_idea(book):
-    for number, (label, title) in enumerate(STEPS, start=1):
+    for number, (_label, title) in enumerate(STEPS, start=1):
         page = soup(next(book.html.glob(f"0{number + 1}-*.html")))
         assert page.find("h1").get_text(strip=True).rstrip("#¶") == title
         key_idea = page.select_one(".key-idea")
@@ -118,7 +118,7 @@ def test_home_page_has_a_card_per_step_linking_to_its_chapter(book):
     page = soup(book.html / "index.html")
     cards = page.select(".step-cards .sd-card")
     assert len(cards) == len(STEPS)
-    for card, (label, title) in zip(cards, STEPS):
+    for card, (_label, title) in zip(cards, STEPS):
         assert card.select_one(".sd-card-title").get_text(strip=True) == title
         link = card.find("a", class_="sd-stretched-link")
         target = (book.html / link["href"].split("#")[0])

@@ -25,6 +25,8 @@ import yaml
 from sphinx.application import Sphinx
 from sphinx.util import logging as sphinx_logging
 
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
+
 logger = sphinx_logging.getLogger(__name__)
 
 EDITING_GUIDE = "EDITING.md"
@@ -133,21 +135,23 @@ def front_matter_problem(lines: list[str]) -> tuple[int, str] | None:
     )
 
 
-CHAPTER_NAME = re.compile(r"^\d+-[\w-]+$")
+# A chapter's file name (without .md): its number, two digits or more, and its slug. `make rename`
+# and `make chapter` (guidebook/tools) take the rule from here.
+CHAPTER_NAME = re.compile(r"\d{2,}-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     lines = source[0].splitlines()
     try:
         found = fence_problems(lines)
-        problem = front_matter_problem(lines) if CHAPTER_NAME.match(docname) else None
+        problem = front_matter_problem(lines) if CHAPTER_NAME.fullmatch(docname) else None
     except Exception as error:  # a flaw in a check must not stop the build; the tests cover them
         logger.debug("guidebook.authoring.messages could not check %s: %r", docname, error)
         return
     if problem:
         found.append(problem)
     for line, message in sorted(found):
-        logger.warning(message, location=(docname, line), type="guide", subtype="source")
+        logger.warning(message, location=(docname, line), type=WARNING_TYPE, subtype=GuideWarning.SOURCE)
 
 
 # ── Explaining what Sphinx, MyST and docutils report ───────────────────────
@@ -371,7 +375,7 @@ def explain(app: Sphinx, report: Report) -> tuple[str, str]:
                 return found
     # the guide's own extensions write "What is wrong. What to do."
     own = re.match(r"^(.+?[.)])\s+([A-Z].+)$", report.message)
-    if report.kind == "guide" and own:
+    if report.kind == WARNING_TYPE and own:
         return own.group(1), own.group(2)
     return report.message, (
         f"fix the line named here; '{EDITING_GUIDE}' (When the build fails) explains the usual mistakes."

@@ -23,6 +23,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
+
 logger = logging.getLogger(__name__)
 
 DISABLED_SETTINGS = {"raw_enabled": False, "file_insertion_enabled": False}
@@ -53,7 +55,7 @@ class RefuseRaw(SphinxDirective):
 
     def run(self):
         snippet = first_line("\n".join(self.content)) or f"{{raw}} {' '.join(self.arguments)}".strip()
-        logger.warning(ADVICE.format(snippet=snippet), location=self.get_location(), type="guide", subtype="raw")
+        logger.warning(ADVICE.format(snippet=snippet), location=self.get_location(), type=WARNING_TYPE, subtype=GuideWarning.RAW)
         return []
 
 
@@ -69,14 +71,14 @@ class RefuseFileInsertion(SphinxDirective):
         logger.warning(
             "{%s} would copy another file (%s) into the chapter, and chapters cannot do that. "
             "Write the text into the chapter itself.",
-            self.name, " ".join(self.arguments), location=self.get_location(), type="guide", subtype="include",
+            self.name, " ".join(self.arguments), location=self.get_location(), type=WARNING_TYPE, subtype=GuideWarning.INCLUDE,
         )
         return []
 
 
 def refuse_raw_html(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(nodes.raw)):
-        logger.warning(ADVICE.format(snippet=first_line(node.astext())), location=node, type="guide", subtype="raw")
+        logger.warning(ADVICE.format(snippet=first_line(node.astext())), location=node, type=WARNING_TYPE, subtype=GuideWarning.RAW)
         node.parent.remove(node)
 
 
@@ -92,7 +94,7 @@ def refuse_files_outside_docs(app: Sphinx, doctree: nodes.document) -> None:
             logger.warning(
                 "%r is outside the book's docs/ folder, so it cannot be used in a chapter. "
                 "Copy it into docs/_static/ and refer to it there.",
-                target, location=node, type="guide", subtype="outside",
+                target, location=node, type=WARNING_TYPE, subtype=GuideWarning.OUTSIDE,
             )
             node.parent.remove(node)
 

@@ -23,10 +23,8 @@ What it changes, and why:
 """
 
 import html
-import os
 import posixpath
 import re
-import time
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
@@ -35,7 +33,10 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
-from guidebook.pdf.cover import book_context
+from guidebook.build_date import zip_date_time
+from guidebook.formats import output_names
+from guidebook.settings import book_context
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ THEME_DIR = Path(__file__).parent / "theme"
 EXTRA_MEDIA_TYPES = {".woff2": "font/woff2"}  # Sphinx knows .ttf and .woff, not .woff2
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 BRAND_CSS = "brand.css"
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can have
 
 VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*/>\s*')
 HEADING_WITHOUT_LEVEL = re.compile(r'role="heading"(?![^>]*aria-level)')
@@ -102,7 +102,7 @@ def resolve_tokens(css: str, tokens: dict[str, str], where: str = "") -> str:
             return fallback.strip()
         logger.warning(
             "%s uses the brand token %s, which brand.css does not define: add it to brand.css "
-            "or use one that is there.", where or "a stylesheet", name, type="guide", subtype="epub",
+            "or use one that is there.", where or "a stylesheet", name, type=WARNING_TYPE, subtype=GuideWarning.EPUB,
         )
         return match.group(0)
 
@@ -244,10 +244,9 @@ class GuideEpubBuilder(Epub3Builder):
 
     def build_epub(self) -> None:
         """Zip the book: mimetype first and stored, then the files in a fixed order and time."""
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        stamp = max(time.gmtime(int(epoch) if epoch else time.time())[:6], ZIP_EPOCH)
+        stamp = zip_date_time()
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
-        target = Path(self.outdir, self.config.epub_basename + ".epub")
+        target = Path(self.outdir, output_names(self.config)["epub"])
         logger.info("writing %s file...", target.name)
         with ZipFile(target, "w") as epub:
             for name in dict.fromkeys(names):

@@ -118,7 +118,7 @@ def report(folder: Path) -> Report:
     for place in data["links"]:
         result = results.get(place["uri"])
         if result is None or result["status"] == "unchecked":
-            continue  # links inside the book, checked in the built outputs by guidebook.linkcheck.internal
+            continue  # links inside the book, checked in the built outputs by tests/internal_links.py
         lines.append(f"{place['filename']}:{place['lineno']}  {place['uri']}  {status_text(result, stand_in)}")
     external = [r for r in results.values() if r["uri"].startswith(("http:", "https:"))]
     checked = [r for r in results.values() if r["status"] != "unchecked"]

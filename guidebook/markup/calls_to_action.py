@@ -17,6 +17,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.osutil import relative_uri
 
+from guidebook.formats import WEBSITE_BUILDERS, output_files
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
+
 logger = logging.getLogger(__name__)
 
 BUTTON_CLASSES = ["sd-sphinx-override", "sd-btn", "sd-text-wrap"]
@@ -76,11 +79,10 @@ class DownloadButtons(SphinxDirective):
         return [node]
 
 
-def ebook_files(app: Sphinx) -> dict[str, Path]:
-    """The built ebooks this website offers, by format."""
-    root = Path(app.confdir, app.config.guide_ebook_dir)
-    slug = app.config.book_slug
-    return {"PDF": root / "pdf" / f"{slug}.pdf", "EPUB": root / "epub" / f"{slug}.epub"}
+def ebook_files(app) -> dict[str, Path]:
+    """The built ebooks this website offers, by format (``app``: the Sphinx app or its builder)."""
+    files = output_files(Path(app.confdir, app.config.guide_ebook_dir), app.config)
+    return {"PDF": files["pdf"], "EPUB": files["epub"]}
 
 
 def human_size(size: int) -> str:
@@ -90,18 +92,26 @@ def human_size(size: int) -> str:
 
 
 class ResolveDownloadButtons(SphinxPostTransform):
+    """The buttons, on the website and for linkcheck, which checks their links; nothing elsewhere.
+
+    A post-transform, so that it runs before linkcheck collects the links (priority 800).
+    SphinxTransform.app is deprecated: the builder is given when it starts (``give_builder``).
+    """
+
     default_priority = 100
+    builder = None
 
     def run(self, **kwargs):
+        builder = self.builder
         for node in list(self.document.findall(download_buttons)):
-            if "website" not in self.app.tags:
+            if "website" not in builder.tags:
                 node.parent.remove(node)
                 continue
             para = nodes.paragraph(classes=node["classes"])
             para.source, para.line = node.source, node.line  # so a link check names the directive's line
-            here = self.app.builder.get_target_uri(self.env.docname)
-            for label, path in ebook_files(self.app).items():
-                if not path.exists() and self.app.builder.name != "linkcheck" and not self.config.guide_require_ebooks:
+            here = builder.get_target_uri(self.env.docname)
+            for label, path in ebook_files(builder).items():
+                if not path.exists() and builder.name != "linkcheck" and not self.config.guide_require_ebooks:
                     continue  # a website built on its own offers the ebooks that are built (see copy_ebooks)
                 size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
                 uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
@@ -116,6 +126,10 @@ class ResolveDownloadButtons(SphinxPostTransform):
                 node.parent.remove(node)
 
 
+def give_builder(app: Sphinx) -> None:
+    ResolveDownloadButtons.builder = app.builder
+
+
 def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
     """Put the built PDF and EPUB into the website, where the buttons point.
 
@@ -123,7 +137,7 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
     missing one is an error there. A website built on its own with sphinx-build
     offers the ebooks that are built, and says which are not.
     """
-    if exception or app.builder.name not in {"html", "dirhtml"}:
+    if exception or app.builder.name not in WEBSITE_BUILDERS:
         return
     target = Path(app.outdir, DOWNLOADS_DIR)
     target.mkdir(exist_ok=True)
@@ -134,7 +148,7 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
             logger.warning(
                 "the %s is not built yet (%s), so the website's download button would be broken. "
                 "Run `make` to build the ebooks before the website.", label, path,
-                type="guide", subtype="downloads",
+                type=WARNING_TYPE, subtype=GuideWarning.DOWNLOADS,
             )
         else:
             logger.info("the %s is not built yet (%s), so the website does not offer it: `make` builds "
@@ -142,8 +156,7 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("guide_ebook_dir", "_build", "env", types=frozenset({str}))
-    app.add_config_value("guide_require_ebooks", False, "", types=frozenset({bool}))
+    app.setup_extension("guidebook.settings")  # guide_ebook_dir, guide_require_ebooks
     app.add_role("booking", SettingLinkRole("book_booking_url"))
     app.add_role("original-post", SettingLinkRole("book_original_post_url"))
     app.add_directive("booking-button", BookingButton)
@@ -151,5 +164,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("download-buttons", DownloadButtons)
     app.add_node(download_buttons)
     app.add_post_transform(ResolveDownloadButtons)
+    app.connect("builder-inited", give_builder)
     app.connect("build-finished", copy_ebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,11 +11,13 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_design.shared import is_component
 
+from guidebook.formats import BOOK_BUILDERS
+
 
 class ExpandTabSets(SphinxPostTransform):
     # before sphinx-design's own tab transform (priority 200)
     default_priority = 150
-    builders = ("epub", "pdf", "print")
+    builders = BOOK_BUILDERS
 
     def run(self, **kwargs):
         for tab_set in list(self.document.findall(lambda n: is_component(n, "tab-set"))):

@@ -26,11 +26,12 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from guidebook.formats import PAPER_BUILDERS, WEBSITE_BUILDERS  # paper: ruled lines; "pdf" adds fields
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
+
 logger = logging.getLogger(__name__)
 
 MAX_LINES = 12
-WEBSITE_BUILDERS = {"html", "dirhtml"}
-PAPER_BUILDERS = {"pdf", "print"}  # ruled lines; the "pdf" one adds form fields
 STATIC_DIR = Path(__file__).with_name("static")  # workbook.js
 
 PRIVACY = "Your answers stay on this device: this browser keeps them and sends them nowhere."
@@ -81,7 +82,7 @@ class PairAnswersWithQuestions(SphinxTransform):
                 logger.warning(
                     "answer-lines has no question above it. Put the question in a paragraph of its own "
                     "just above the block, for example **Stigma** and then a blank line.",
-                    location=box, type="guide", subtype="workbook",
+                    location=box, type=WARNING_TYPE, subtype=GuideWarning.WORKBOOK,
                 )
                 box.parent.remove(box)
                 continue

@@ -5,11 +5,6 @@ the site theme for the book's print theme (cover, copyright page, contents,
 chapters), then writes a tagged PDF/UA-1 file with WeasyPrint.
 """
 
-import logging as std_logging
-import os
-import sys
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from docutils import nodes
@@ -18,33 +13,19 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 
+from guidebook.build_date import build_date
+from guidebook.formats import output_names
+from guidebook.page_size import page_size_inches
 from guidebook.pdf.finish import finish_pdf
-from guidebook.settings import BOOK_SETTINGS
-from guidebook.tools import system
+from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
+from guidebook.settings import book_context
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
 THEME_DIR = Path(__file__).parent / "theme"
 # Pages at least this wide (US Letter, A4) have room for two cards side by side.
 TWO_COLUMN_PAGE_WIDTH_MM = 200
-
-
-def build_date() -> datetime:
-    """The build's date: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(tz=timezone.utc).replace(microsecond=0)
-
-
-def page_width_mm(size: str) -> float | None:
-    """The width of a CSS page size ("letter", "A5", "6in 9in"), or None if it is not one."""
-    from weasyprint import HTML
-
-    # WeasyPrint ignores a size it cannot read, leaving the odd size set before it.
-    page = HTML(string=f"<style>@page {{ size: 1001mm }} @page {{ size: {size} }}</style>").render().pages[0]
-    width = page.width * 25.4 / 96  # CSS pixels to mm
-    return None if round(width) == 1001 else width
 
 
 class PdfBuilder(SingleFileHTMLBuilder):
@@ -55,14 +36,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        self.page_width = page_width_mm(self.config.book_page_size)
-        if self.page_width is None:
-            logger.warning(
-                "book_page_size in conf.py is %r, which is not a page size: use a CSS page size "
-                'such as "letter", "A4", "A5" or "6in 9in".', self.config.book_page_size,
-                type="guide", subtype="page_size",
-            )
-            self.page_width = 0
+        self.page_width = page_size_inches(self.config.book_page_size)[0] * 25.4  # checked by guidebook.settings
 
     def get_theme_config(self):
         return "guidebook-pdf", {}
@@ -101,7 +75,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         config = self.config
         date = build_date()
         context.update(
-            book={name[5:]: getattr(config, name) for name in BOOK_SETTINGS},
+            book=book_context(config),
             chapters=self.chapters,
             build_date=date.strftime("%B %-d, %Y"),
             build_iso=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -117,7 +91,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         from weasyprint import HTML
 
         source = Path(self.outdir, f"{self.config.root_doc}.html")
-        target = Path(self.outdir, f"{self.config.pdf_basename}.pdf")
+        target = Path(self.outdir, output_names(self.config)["pdf"])
         partial = target.with_suffix(".pdf.part")
         logger.info("writing the PDF with WeasyPrint… ", nonl=True)
         with weasyprint_warnings_as_sphinx_warnings():
@@ -131,7 +105,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         try:
             finish_pdf(partial, source)
         except ValueError as error:  # the last good PDF stays
-            logger.warning("the PDF could not be finished: %s", error, type="guide", subtype="pdf")
+            logger.warning("the PDF could not be finished: %s", error, type=WARNING_TYPE, subtype=GuideWarning.PDF)
             return
         partial.replace(target)
         logger.info("done")
@@ -184,46 +158,6 @@ def _make_ids_unique(tree: nodes.document, chapters: list[addnodes.start_of_file
                 ref["refid"] = renamed[ref["refid"]]
 
 
-# WeasyPrint's warnings that only say it took a slower way to the same output, and
-# what it lacked (a need named in guidebook/tools/system.py). Any other warning
-# can change or lose content, so it fails the build.
-SLOWER_WAYS = {"Using fontTools instead of HarfBuzz-Subset": "HarfBuzz-Subset"}
-noticed: set[str] = set()
-
-
-class _ForwardToSphinx(std_logging.Handler):
-    def __init__(self, notices: bool) -> None:
-        super().__init__(std_logging.WARNING)
-        self.notices = notices
-
-    def emit(self, record: std_logging.LogRecord) -> None:
-        message = record.getMessage()
-        lacking = next((need for start, need in SLOWER_WAYS.items() if message.startswith(start)), None)
-        if lacking is None:
-            logger.warning("WeasyPrint: %s", message, type="guide", subtype="pdf")
-        elif self.notices and lacking not in noticed:
-            noticed.add(lacking)
-            # Not a Sphinx warning, which -W would make an error; not an info, which -q hides.
-            print(
-                f"Notice: WeasyPrint made the PDF without {lacking}, which this computer does not have, "
-                f"so it took a slower way to the same PDF. To remove this notice, {system.how_to_get(lacking)}.",
-                file=sys.stderr,
-            )
-
-
-@contextmanager
-def weasyprint_warnings_as_sphinx_warnings(notices: bool = True):
-    """WeasyPrint's warnings (a missing font or image, CSS it ignores) fail the build like any other;
-    a slower way to the same output is a notice, shown once (by the PDF build, not by the cover's)."""
-    handler = _ForwardToSphinx(notices)
-    weasyprint_logger = std_logging.getLogger("weasyprint")
-    weasyprint_logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        weasyprint_logger.removeHandler(handler)
-
-
 def _ancestors(node: nodes.Node):
     node = node.parent
     while node is not None:
@@ -232,7 +166,7 @@ def _ancestors(node: nodes.Node):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("pdf_basename", "book", "", types=frozenset({str}))
+    app.setup_extension("guidebook.settings")  # pdf_basename, book_page_size
     app.add_html_theme("guidebook-pdf", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

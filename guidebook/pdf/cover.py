@@ -19,7 +19,10 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from guidebook.settings import BOOK_SETTINGS
+from guidebook.formats import COVER_IMAGE_BUILDERS
+from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
+from guidebook.settings import book_context
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +34,6 @@ FONTS = ROOT / "docs" / "_static" / "fonts"
 # Pixels: stores ask for at least 1,600 on the long side, and Apple Books takes no image
 # over 4 million pixels (2,200 × 1,700 on a Letter page).
 LONG_SIDE = 2200
-BUILDERS = {"html", "dirhtml", "epub"}
-
-
-def book_context(config) -> dict:
-    """The book_* settings without their prefix: the ``book`` of the themes' templates."""
-    return {name[5:]: getattr(config, name) for name in BOOK_SETTINGS}
 
 
 def stylesheets() -> list[Path]:
@@ -82,8 +79,6 @@ def draw_cover(book: dict, target: Path) -> int:
     import pypdfium2
     from weasyprint import HTML
 
-    from guidebook.pdf.builder import weasyprint_warnings_as_sphinx_warnings
-
     with weasyprint_warnings_as_sphinx_warnings(notices=False):  # a missing face or picture fails the build
         pdf = pypdfium2.PdfDocument(HTML(string=cover_html(book), base_url=str(ROOT)).write_pdf())
     page = pdf[0]
@@ -107,7 +102,7 @@ def cover_image(folder: Path, book: dict) -> Path:
         logger.warning(
             "the cover design takes %d pages, so the cover image shows only the first: shorten "
             "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
-            pages, (PDF_THEME / "static").relative_to(ROOT), type="guide", subtype="cover",
+            pages, (PDF_THEME / "static").relative_to(ROOT), type=WARNING_TYPE, subtype=GuideWarning.COVER,
         )
         stamp.unlink(missing_ok=True)
     else:
@@ -117,7 +112,7 @@ def cover_image(folder: Path, book: dict) -> Path:
 
 def add_cover_image(app: Sphinx) -> None:
     """Offer the cover as _static/cover.png, from a folder of the build, never from docs/."""
-    if app.builder.name not in BUILDERS:
+    if app.builder.name not in COVER_IMAGE_BUILDERS:
         return
     png = cover_image(Path(app.doctreedir) / "cover", book_context(app.config))
     if str(png.parent) not in app.config.html_static_path:

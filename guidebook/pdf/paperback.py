@@ -22,14 +22,18 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from guidebook.epub.builder import brand_tokens
-from guidebook.pdf.builder import THEME_DIR, PdfBuilder, weasyprint_warnings_as_sphinx_warnings
+from guidebook.formats import output_names
+from guidebook.page_size import page_size_inches
+from guidebook.pdf.builder import THEME_DIR, PdfBuilder
 from guidebook.pdf.cover import stylesheets
 from guidebook.pdf.press import (
-    BLEED_IN, BRAND_CSS, PrintSettingError, page_size_inches, pdf_format, pdf_options, print_colours,
+    BLEED_IN, BRAND_CSS, PrintSettingError, pdf_format, pdf_options, print_colours,
     print_profile, print_svg, press_finisher, press_options, printed_address, where,
 )
+from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
 from guidebook.pdf.wrap import WRAP_STYLESHEETS, write_wrap
 from guidebook.settings import CONF
+from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
 
@@ -72,22 +76,14 @@ class PrintBuilder(PdfBuilder):
 
     def init(self) -> None:
         super().init()
-        trim = page_size_inches(self.config.book_trim_size)
-        if trim is None:
-            logger.warning(
-                "book_trim_size in conf.py is %r, which is not a page size: use a CSS page size "
-                'such as "6in 9in" or "A5".', self.config.book_trim_size,
-                type="guide", subtype="page_size",
-            )
-            trim = (6.0, 9.0)
-        self.trim = trim
+        self.trim = trim = page_size_inches(self.config.book_trim_size)  # checked by guidebook.settings
         self.page_width = trim[0] * 25.4
         try:
             self.pdf_format = pdf_format(self.config.book_print_format)
             self.profile = print_profile(self.config.book_print_profile)
         except PrintSettingError as error:
             setting = str(error).split()[0]
-            logger.warning("%s", error, location=setting_line(setting), type="guide", subtype="print")
+            logger.warning("%s", error, location=setting_line(setting), type=WARNING_TYPE, subtype=GuideWarning.PRINT)
             self.pdf_format = self.profile = None
 
     def assemble_doctree(self) -> nodes.document:
@@ -140,8 +136,8 @@ class PrintBuilder(PdfBuilder):
         colours, problems = print_colours([*stylesheets(), *INTERIOR_STYLESHEETS, *WRAP_STYLESHEETS])
         problems += self.print_pictures([Path(self.outdir, "_static"), Path(self.outdir, self.imagedir)])
         print_rasters(Path(self.outdir, self.imagedir), self.profile)
-        basename = Path(self.outdir, self.config.pdf_basename)
-        interior = basename.with_name(f"{basename.name}-interior.pdf")
+        names = output_names(self.config)
+        interior = Path(self.outdir, names["print"])
         partial = interior.with_suffix(".pdf.part")
         logger.info("writing the paperback with WeasyPrint… ", nonl=True)
         with weasyprint_warnings_as_sphinx_warnings():
@@ -156,12 +152,12 @@ class PrintBuilder(PdfBuilder):
             )
             problems += self.low_resolution_pictures(partial)
             for location, message in problems:
-                logger.warning("%s", message, location=location, type="guide", subtype="print")
+                logger.warning("%s", message, location=location, type=WARNING_TYPE, subtype=GuideWarning.PRINT)
             if problems:
                 partial.unlink()
                 return
             partial.replace(interior)
-            cover = basename.with_name(f"{basename.name}-cover.pdf")
+            cover = Path(self.outdir, names["print-cover"])
             write_wrap(self.config, self.trim, len(document.pages), Path(self.outdir, "_static"), cover,
                        self.profile, self.pdf_format, colours)
         logger.info("done")

@@ -220,16 +220,6 @@ def drop_unused_colour_spaces(pdf) -> None:
                     del item[name]
 
 
-def page_size_inches(size: str) -> tuple[float, float] | None:
-    """The width and height of a CSS page size ("6in 9in", "A5"), or None if it is not one."""
-    from weasyprint import HTML
-
-    # WeasyPrint ignores a size it cannot read, leaving the odd size set before it.
-    page = HTML(string=f"<style>@page {{ size: 1001in }} @page {{ size: {size} }}</style>").render().pages[0]
-    width, height = page.width / 96, page.height / 96  # CSS pixels to inches
-    return None if round(width) == 1001 else (width, height)
-
-
 def printed_address(url: str) -> str:
     """An address as a reader types it: no scheme, no "www.", no trailing slash."""
     parts = urlsplit(url)

@@ -11,11 +11,12 @@ are the interior's (``guidebook.pdf.press``).
 
 from pathlib import Path
 
-from guidebook.pdf.builder import build_date
-from guidebook.pdf.cover import PDF_THEME, book_context, stylesheets
+from guidebook.build_date import build_date
+from guidebook.pdf.cover import PDF_THEME, stylesheets
 from guidebook.pdf.press import (
     BLEED_IN, PdfFormat, pdf_options, press_finisher, press_options, print_colours, printed_address,
 )
+from guidebook.settings import book_context
 
 TEMPLATE = "cover-wrap.html"
 STYLESHEET = PDF_THEME / "static" / "cover-wrap.css"

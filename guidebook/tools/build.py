@@ -43,6 +43,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,17 +51,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imported stops quietly too
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.path[0] = str(ROOT)
+# after sys.path is set, for a run by path
+from guidebook.build_date import ENV_VAR, last_commit_epoch  # noqa: E402
+from guidebook.formats import ALL, EBOOKS, FORMATS, READER, output_files, shared_overrides  # noqa: E402
+
 SOURCE_DIR = ROOT / "docs"
 DEFAULT_OUT = ROOT / "_build"
-# The ebooks come first: the website offers them for download, with their sizes.
-FORMATS = ("epub", "pdf", "print", "html")
-EBOOKS = ("epub", "pdf")
-# What `make` builds. The paperback (print) is built when asked for, by `make print`
-# and `make dist`: it is for printers, and a third WeasyPrint run would slow every build.
-ALL = ("epub", "pdf", "html")
 STRICT = ["-W", "--keep-going", "-n"]
-# Reads the chapters into the doctrees and writes nothing.
-READER = "dummy"
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -190,37 +187,22 @@ def not_stopped_midway():
             signal.signal(each, handler)
 
 
-def source_date_epoch() -> str:
-    """The last commit's time, so that two builds of one commit are identical."""
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return "1767225600"  # 2026-01-01, for a copy with no git history
-
-
 def book_slug() -> str:
     from guidebook.settings import book_settings
 
     return book_settings()["book_slug"]
 
 
-def outputs(out: Path, slug: str) -> dict[str, Path]:
-    return {
-        "html": out / "html" / "index.html",
-        "epub": out / "epub" / f"{slug}.epub",
-        "pdf": out / "pdf" / f"{slug}.pdf",
-        "print": out / "print" / f"{slug}-interior.pdf",
-    }
+def outputs(out: Path, settings: Mapping | None = None) -> dict[str, Path]:
+    """Each format's file in ``out``, named from conf.py's settings (guidebook.formats.output_names)."""
+    from guidebook.settings import conf_settings
+
+    return output_files(out, settings or conf_settings())
 
 
-def print_cover(out: Path, slug: str) -> Path:
+def print_cover(out: Path, settings: Mapping | None = None) -> Path:
     """The paperback's cover, written beside its interior."""
-    return out / "print" / f"{slug}-cover.pdf"
+    return outputs(out, settings)["print-cover"]
 
 
 def sphinx_build(builder: str, outdir: Path, doctrees: Path, overrides: list[str], quiet: bool) -> list[str]:
@@ -297,23 +279,21 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     """Build the formats asked for; return the ones written. Raises BuildFailed."""
     from guidebook.tools import sources
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
+    os.environ.setdefault(ENV_VAR, str(last_commit_epoch()))  # guidebook/build_date.py
     out = out.resolve()
     unreadable = sources.problems(SOURCE_DIR, ROOT)
     if unreadable:
         print("\n".join(unreadable), file=sys.stderr)
         raise BuildFailed(f"The build failed: see the messages above, each names a file. "
                           f"The last good output in {os.path.relpath(out)} is unchanged.")
-    slug = book_slug()
+    names = outputs(out)
     wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)
     if "html" in wanted:  # the website offers the ebooks: build any that are missing
-        wanted |= {fmt for fmt in EBOOKS if not outputs(out, slug)[fmt].exists()}
+        wanted |= {fmt for fmt in EBOOKS if not names[fmt].exists()}
     formats = [fmt for fmt in FORMATS if fmt in wanted]
     staging = stage(out, formats)
     doctrees = staging / "doctrees"
-    # The same for every format: a setting that differs would make Sphinx read the chapters again.
-    # The website must offer both ebooks (a stock sphinx-build offers those that are built).
-    overrides = [*overrides, f"guide_ebook_dir={staging}", "guide_require_ebooks=1"]
+    overrides = [*overrides, *shared_overrides(staging)]  # the same for every format: see guidebook.formats
 
     def command(builder: str) -> list[str]:
         return sphinx_build(builder, staging / builder, doctrees, overrides, quiet)
@@ -327,9 +307,9 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     if "html" in formats and not failed:
         for fmt in EBOOKS:  # the last good ebooks, for the download buttons
             if fmt not in formats:
-                ebook = outputs(staging, slug)[fmt]
+                ebook = staging / names[fmt].relative_to(out)
                 ebook.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(outputs(out, slug)[fmt], ebook)
+                shutil.copy2(names[fmt], ebook)
         failed = run_side_by_side({"html": command("html")})
     if failed:
         shutil.rmtree(staging, ignore_errors=True)
@@ -390,11 +370,11 @@ def build_and_say(args: argparse.Namespace) -> int:
         print(f"\n{error}", file=sys.stderr)
         return 1
     print("Built:")
-    for fmt, path in outputs(args.out.resolve(), book_slug()).items():
+    for fmt, path in outputs(args.out.resolve()).items():
         if fmt in built:
             print(f"  {fmt:5} {os.path.relpath(path)}")
     if "print" in built:
-        print(f"  {'':5} {os.path.relpath(print_cover(args.out.resolve(), book_slug()))}")
+        print(f"  {'':5} {os.path.relpath(print_cover(args.out.resolve()))}")
     return 0
 
 

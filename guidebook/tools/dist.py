@@ -22,7 +22,6 @@ import re
 import shutil
 import signal
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -30,8 +29,11 @@ if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imp
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
-from guidebook.settings import book_settings as conf_book_settings
-from guidebook.tools.build import (
+# after sys.path is set, for a run by path
+from guidebook.build_date import build_epoch, zip_date_time  # noqa: E402
+from guidebook.formats import EBOOKS  # noqa: E402
+from guidebook.settings import book_settings as conf_book_settings  # noqa: E402
+from guidebook.tools.build import (  # noqa: E402
     DEFAULT_OUT,
     BuildFailed,
     build,
@@ -39,12 +41,10 @@ from guidebook.tools.build import (
     outputs,
     print_cover,
     publish,
-    source_date_epoch,
     stoppable,
 )
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-ZIP_EARLIEST = 315532800  # 1980-01-01: a zip cannot date a file earlier
 
 
 def book_settings(overrides: list[str] = ()) -> dict:
@@ -72,7 +72,7 @@ def sha256(path: Path) -> str:
 
 def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
     """Zip ``folder`` as ``top/…``, the same bytes from the same files."""
-    stamp = time.gmtime(max(epoch, ZIP_EARLIEST))[:6]
+    stamp = zip_date_time(epoch)
     # .buildinfo is Sphinx's note for its next build, not for readers
     files = sorted(path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".buildinfo"))
     with zipfile.ZipFile(target, "w") as archive:
@@ -83,14 +83,14 @@ def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=9)
 
 
-def package(out: Path, dist: Path, name: str, slug: str, epoch: int) -> list[Path]:
+def package(out: Path, dist: Path, name: str, epoch: int) -> list[Path]:
     """Write the release files for the book built in ``out`` into ``dist`` (emptied first)."""
-    built = outputs(out, slug)
+    built = outputs(out)
     copies = {
         built["pdf"]: f"{name}.pdf",
         built["epub"]: f"{name}.epub",
         built["print"]: f"{name}-print-interior.pdf",
-        print_cover(out, slug): f"{name}-print-cover.pdf",
+        print_cover(out): f"{name}-print-cover.pdf",
     }
     missing = [str(path) for path in [built["html"], *copies] if not path.exists()]
     if missing:
@@ -106,12 +106,12 @@ def package(out: Path, dist: Path, name: str, slug: str, epoch: int) -> list[Pat
     return [*files, sums]
 
 
-def copy_for_readthedocs(out: Path, slug: str, target: Path) -> None:
+def copy_for_readthedocs(out: Path, target: Path) -> None:
     """Read the Docs publishes ``html/`` as the site and the one file in ``pdf/`` and ``epub/`` as downloads."""
-    built = outputs(out, slug)
+    built = outputs(out)
     shutil.rmtree(target / "html", ignore_errors=True)
     shutil.copytree(built["html"].parent, target / "html")
-    for fmt in ("pdf", "epub"):
+    for fmt in EBOOKS:
         (target / fmt).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built[fmt], target / fmt / built[fmt].name)
 
@@ -138,12 +138,12 @@ def release(args: argparse.Namespace) -> int:
         print(f"\n{error}", file=sys.stderr)
         return 1
     if args.readthedocs:
-        copy_for_readthedocs(out, settings["book_slug"], args.readthedocs)
+        copy_for_readthedocs(out, args.readthedocs)
         print(f"Copied the website and the ebooks into {args.readthedocs}")
         return 0
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch())
+    epoch = build_epoch()  # SOURCE_DATE_EPOCH, which build() set
     # written beside, then put in place in one go, as the build's outputs are
-    files = package(out, out / ".staging" / "dist", name, settings["book_slug"], epoch)
+    files = package(out, out / ".staging" / "dist", name, epoch)
     with not_stopped_midway():
         publish(out / ".staging" / "dist", out / "dist")
         shutil.rmtree(out / ".staging", ignore_errors=True)

@@ -21,10 +21,11 @@ import re
 import sys
 from pathlib import Path
 
+from guidebook.authoring.messages import CHAPTER_NAME
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 CONF = ROOT / "conf.py"
-CHAPTER_NAME = re.compile(r"\d{2,}-[a-z0-9]+(?:-[a-z0-9]+)*")
 REDIRECTS_START = re.compile(r"^redirects = \{")
 
 
@@ -57,7 +58,7 @@ def read_redirects(lines: list[str]) -> dict[str, str]:
     try:
         redirects = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError):
-        raise RenameError(f"conf.py's `redirects` (line {start + 1}) is not a plain list of \"old\": \"new.html\" lines.")
+        raise RenameError(f"conf.py's `redirects` (line {start + 1}) is not a plain list of \"old\": \"new.html\" lines.") from None
     return redirects
 
 

@@ -11,6 +11,7 @@ this file uses only Python's standard library and is run by its path.
 from __future__ import annotations  # a clear message even from an older python3
 
 import ctypes.util
+import importlib.util
 import os
 import shutil
 import signal
@@ -132,7 +133,7 @@ def linked_libraries() -> str | None:
 
 def has(kind: str, what: str, libraries: str | None) -> bool:
     if kind == "module":
-        return subprocess.run([sys.executable, "-c", f"import {what}"], capture_output=True).returncode == 0
+        return importlib.util.find_spec(what) is not None  # no second python: it took 0.15 s of each make
     if kind == "library":
         if libraries is None:
             return ctypes.util.find_library(what) is not None

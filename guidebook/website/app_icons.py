@@ -17,10 +17,12 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from guidebook.formats import WEBSITE_BUILDERS
+
 ROOT = Path(__file__).resolve().parents[2]
 MARK = ROOT / "docs" / "_static" / "logo.svg"
 BRAND_CSS = ROOT / "docs" / "_static" / "brand.css"
-WEBSITE_BUILDERS = {"html", "dirhtml"}
+
 MASKABLE_SAFE_ZONE = 0.8  # of the icon's width: the circle every mask keeps
 # name: (pixels, purpose, share of the side the mark takes)
 ICONS = {

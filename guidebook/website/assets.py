@@ -19,12 +19,13 @@ from pathlib import Path
 import tinycss2
 from sphinx.application import Sphinx
 
+from guidebook.formats import WEBSITE_BUILDERS
+
 UNUSED_CSS = {"pygments.css"}
 HIGHLIGHT_JS = "sphinx_highlight.js"
 TABS_JS = "design-tabs.js"
 PRUNED_STYLESHEETS = ["styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css"]
 BUNDLE = "_static/guide.css"
-WEBSITE_BUILDERS = {"html", "dirhtml"}
 RELATIVE_URL = re.compile(r"""url\((['"]?)(?!data:|[a-z]+://|/|#)([^'")]+)\1\)""")
 
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
@@ -167,14 +168,14 @@ def bundle_stylesheets(site: Path, stylesheets: list[str]) -> str:
         folder = path.parent.relative_to((site / BUNDLE).parent).as_posix()
         css = path.read_text(encoding="utf-8")
         if folder != ".":
-            css = RELATIVE_URL.sub(lambda m: f"url({m[1]}{folder}/{m[2]}{m[1]})", css)
+            css = RELATIVE_URL.sub(lambda m: f"url({m[1]}{folder}/{m[2]}{m[1]})", css)  # noqa: B023 (used at once)
         parts.append(f"/* {path.name} */\n{css.strip()}\n")
     return "".join(parts)
 
 
 def setup(app: Sphinx) -> dict:
     bundle = StylesheetBundle()
-    app.add_config_value("guide_stylesheet_version", "", "html", types=frozenset({str}))
+    app.setup_extension("guidebook.settings")  # guide_stylesheet_version
     app.connect("config-inited", stylesheet_version)
     app.connect("html-page-context", bundle.use_on_page, priority=900)
     app.connect("build-finished", prune_stylesheets)

@@ -13,22 +13,16 @@ but not when an extension's code does: the guide's code and scripts are
 hashed into a setting, so that a new version of them reaches every page.
 """
 
-import hashlib
-
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-WEBSITE_BUILDERS = {"html", "dirhtml"}
-PACKAGE = Path(__file__).resolve().parents[1]
+from guidebook.formats import WEBSITE_BUILDERS, code_hash
 
 
 def code_version(app: Sphinx, config) -> None:
-    digest = hashlib.sha256()
-    for module in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.js")]):  # the code, and the pages' scripts
-        digest.update(module.read_bytes())
-    config.guide_code_version = digest.hexdigest()[:12]
+    config.guide_code_version = code_hash()
 
 
 def titles(env: BuildEnvironment) -> dict[str, str]:
@@ -56,7 +50,7 @@ class ContentsWatch:
 
 def setup(app: Sphinx) -> dict:
     watch = ContentsWatch()
-    app.add_config_value("guide_code_version", "", "html", types=frozenset({str}))
+    app.setup_extension("guidebook.settings")  # guide_code_version
     app.connect("config-inited", code_version)
     app.connect("env-get-outdated", watch.remember)
     app.connect("env-updated", watch.write_every_page_if_changed)

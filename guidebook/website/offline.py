@@ -30,12 +30,13 @@ from urllib.parse import unquote, urlsplit
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from guidebook.formats import WEBSITE_BUILDERS
 from guidebook.website.app_icons import brand_colour, manifest_icons
 from guidebook.website.pages import site_url
 
 logger = logging.getLogger(__name__)
 
-WEBSITE_BUILDERS = {"html", "dirhtml"}
+
 STATIC_DIR = Path(__file__).with_name("static")  # offline.js, reading.js
 WORKER_TEMPLATE = Path(__file__).with_name("service-worker.js")
 WORKER = "sw.js"
@@ -167,7 +168,7 @@ def add_script(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("guide_offline", True, "html", types=frozenset({bool}))
+    app.setup_extension("guidebook.settings")
     app.connect("builder-inited", add_script)
     app.connect("html-page-context", add_page_context)
     # after the stylesheets are pruned and bundled (assets.py), so the worker lists them as served

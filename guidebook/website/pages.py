@@ -24,10 +24,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from guidebook.formats import WEBSITE_BUILDERS
 from guidebook.markup.calls_to_action import DOWNLOADS_DIR, ebook_files, human_size
 
 THEME_DIR = Path(__file__).parent / "theme"
-WEBSITE_BUILDERS = {"html", "dirhtml"}
 
 # furo's choice of light, dark or automatic colours, made before the page paints; and a mark
 # that scripts run, so that what they work (the workbook's boxes) shows from the first paint.
@@ -69,9 +69,10 @@ class AddReadingTime(SphinxPostTransform):
     """Put "N min read" under each chapter's title, on the website."""
 
     default_priority = 900
+    builders = WEBSITE_BUILDERS
 
     def run(self, **kwargs) -> None:
-        if self.app.builder.name not in WEBSITE_BUILDERS or self.env.docname == self.config.root_doc:
+        if self.env.docname == self.config.root_doc:
             return
         section = next(self.document.findall(nodes.section), None)
         if section is None or not isinstance(section[0], nodes.title):
