@@ -44,11 +44,11 @@ book_description = (
     "Six steps show how to understand their resistance, say how you feel, offer other ways "
     "to grow, keep growing yourself, take stock and honor your own needs, with a workbook to write in."
 )
-# The press: the print condition's ICC CMYK profile (coated FOGRA39 here; put the print
-# shop's own profile in its place if it gives one) and the PDF/X format, "PDF/X-1a:2001"
-# (what IngramSpark and Amazon KDP take) or "PDF/X-4".
-book_print_profile = "guidebook/pdf/profiles/FOGRA39.icc"
-book_print_format = "PDF/X-1a:2001"
+# The press: by default coated FOGRA39 in PDF/X-1a:2001, what IngramSpark and Amazon KDP
+# take (guidebook/settings.py). A print shop's own ICC CMYK profile, if it gives one:
+#   book_print_profile = "print/shop-profile.icc"
+# and PDF/X-4 instead of PDF/X-1a:2001:
+#   book_print_format = "PDF/X-4"
 # ───────────────────────────────────────────────────────────────────────────
 
 # -- General -----------------------------------------------------------------

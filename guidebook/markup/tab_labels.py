@@ -1,4 +1,4 @@
-"""Tab labels on the website that the HTML standard allows.
+"""Tab labels that the HTML standard allows, on the website and in the ebooks.
 
 sphinx-design writes each tab as a radio ``<input>`` and a ``<label for=…>``
 that also carries ``aria-controls``. HTML does not allow ``aria-controls`` on a
@@ -15,8 +15,7 @@ from sphinx_design.tabs import sd_tab_label
 
 class DropAriaControlsFromTabLabels(SphinxPostTransform):
     # after sphinx-design's tab transform (priority 200), which makes the labels
-    default_priority = 210
-    formats = ("html",)
+    default_priority = 210  # every format: each one's pages are HTML (the EPUB's and the PDF's too)
 
     def run(self, **kwargs) -> None:
         for label in self.document.findall(sd_tab_label):
