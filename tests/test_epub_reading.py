@@ -7,7 +7,7 @@ themselves; the book must read well on whatever page it gets. In each render:
 - no box paints a background that stands out from the page (dark on a light page, light on
   a dark one);
 - axe's colour-contrast rule, run inside the reader's frame, finds nothing;
-- nothing is wider than the reader (no sideways scrolling);
+- nothing is wider than the reader (no sideways scrolling), and pictures are not shrunk away;
 - every tab's label and content are there, and shown.
 
 The themes are those of Readium CSS (the reading system CSS that Thorium and other
@@ -76,7 +76,9 @@ LOOK = """() => {
     return {label: label ? label.innerText.trim() : "", text: body ? body.innerText.trim() : "",
             shown: shown(label) && shown(body)};
   });
-  return {page, boxes, tabs, wide,
+  const pictures = [...document.images].map((image) => ({
+    alt: image.alt, width: image.getBoundingClientRect().width, natural: image.naturalWidth}));
+  return {page, boxes, tabs, wide, pictures,
           scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth};
 }"""
 FRAME_WIDTH = """() => [document.querySelector("#viewer iframe").getBoundingClientRect().width,
@@ -121,6 +123,9 @@ def check_render(page, frame, axe_script: str, render: Render) -> Render:
             render.problems.append(f"{box['what']} paints {box['background']} {box['image']} on a {look['page']} page")
     if look["scrollWidth"] > look["clientWidth"] or look["wide"]:
         render.problems.append(f"wider than the reader ({look['scrollWidth']} > {look['clientWidth']}): {look['wide'][:5]}")
+    for picture in look["pictures"]:
+        if picture["width"] < min(picture["natural"], look["clientWidth"] / 2):
+            render.problems.append(f"the picture {picture['alt']!r} is shown {picture['width']:.0f}px wide")
     frame_width, viewer_width = page.evaluate(FRAME_WIDTH)
     if frame_width > viewer_width + 1:
         render.problems.append(f"the page is {frame_width}px wide in a {viewer_width}px reader")
@@ -183,7 +188,7 @@ def renders(browser, shelf) -> list[Render]:
                 frame = reader_frame(page)
                 for theme in THEMES:
                     for size, percent in FONT_SIZES.items():
-                        page.evaluate("([theme, size]) => reader.dress(theme, size)", [theme, percent])
+                        page.evaluate("(how) => reader.dress(...how)", [theme, percent, PAGES[theme][0]])
                         done.append(check_render(page, frame, axe_script, Render(href, theme, size, scheme)))
                         if PICTURES and scheme == "dark":
                             page.screenshot(path=str(Path(PICTURES) / f"{Path(href).stem}-{theme}-{size}.png"))
