@@ -237,6 +237,7 @@ def test_the_checks_see_a_box_that_fights_the_page_and_text_that_does_not_read(b
         page.evaluate("() => reader.dress('faulty', '200%')")
         render = check_render(page, reader_frame(page), Axe().axe_script, Render(workbook, "faulty", "large", "light"))
         context.close()
+    assert not errors, errors
     found = "\n".join(render.problems)
     assert re.search(r"div\.tab-panel\S* paints rgb\(27, 42, 47\)", found)
     assert "axe color-contrast" in found
