@@ -25,7 +25,7 @@ import pytest
 import tinycss2
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, missing
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, missing
 
 READER = Path(__file__).parent / "reader" / "reader.html"
 SCRIPTS = {
@@ -171,30 +171,44 @@ def reader_frame(page):
     return frames[0]
 
 
+def render_in_scheme(url: str, scheme: str, axe_script: str) -> list[Render]:
+    """Every spine item in every theme and font size, with the system in one colour scheme,
+    in a Chromium of this thread's own (Playwright wants one instance per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    done = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context, page, hrefs, errors = open_reader(browser, url, scheme)
+        for href in hrefs:
+            page.evaluate("(href) => reader.show(href)", href)
+            frame = reader_frame(page)
+            for theme in THEMES:
+                for size, percent in FONT_SIZES.items():
+                    page.evaluate("(how) => reader.dress(...how)", [theme, percent, PAGES[theme][0]])
+                    done.append(check_render(page, frame, axe_script, Render(href, theme, size, scheme)))
+                    if PICTURES and scheme == "dark":
+                        page.screenshot(path=str(Path(PICTURES) / f"{Path(href).stem}-{theme}-{size}.png"))
+        assert not errors, errors
+        context.close()
+        browser.close()
+    return done
+
+
 @pytest.fixture(scope="module")
 def renders(browser, shelf) -> list[Render]:
-    """Every spine item in every theme, font size and system colour scheme."""
+    """Every spine item in every theme, font size and system colour scheme: one browser per
+    scheme, side by side (the session's browser fixture says first whether Chromium is there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from axe_playwright_python.sync_playwright import Axe
 
     from guidebook.tools.site_server import SiteServer
 
     axe_script = Axe().axe_script
-    done = []
-    with SiteServer(shelf, "/") as server:
-        for scheme in SCHEMES:
-            context, page, hrefs, errors = open_reader(browser, server.url, scheme)
-            for href in hrefs:
-                page.evaluate("(href) => reader.show(href)", href)
-                frame = reader_frame(page)
-                for theme in THEMES:
-                    for size, percent in FONT_SIZES.items():
-                        page.evaluate("(how) => reader.dress(...how)", [theme, percent, PAGES[theme][0]])
-                        done.append(check_render(page, frame, axe_script, Render(href, theme, size, scheme)))
-                        if PICTURES and scheme == "dark":
-                            page.screenshot(path=str(Path(PICTURES) / f"{Path(href).stem}-{theme}-{size}.png"))
-            assert not errors, errors
-            context.close()
-    return done
+    with SiteServer(shelf, "/") as server, ThreadPoolExecutor(max_workers=len(SCHEMES)) as pool:
+        runs = [pool.submit(render_in_scheme, server.url, scheme, axe_script) for scheme in SCHEMES]
+        return [render for run in runs for render in run.result()]
 
 
 def test_every_spine_item_reads_well_in_every_theme_size_and_scheme(renders, book):
