@@ -7,7 +7,7 @@ themselves; the book must read well on whatever page it gets. In each render:
 - no box paints a background that stands out from the page (dark on a light page, light on
   a dark one);
 - axe's colour-contrast rule, run inside the reader's frame, finds nothing;
-- nothing is wider than the reader (no sideways scrolling);
+- nothing is wider than the reader (no sideways scrolling), and pictures are not shrunk away;
 - every tab's label and content are there, and shown.
 
 The themes are those of Readium CSS (the reading system CSS that Thorium and other
@@ -25,7 +25,7 @@ import pytest
 import tinycss2
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, missing
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, missing
 
 READER = Path(__file__).parent / "reader" / "reader.html"
 SCRIPTS = {
@@ -76,7 +76,9 @@ LOOK = """() => {
     return {label: label ? label.innerText.trim() : "", text: body ? body.innerText.trim() : "",
             shown: shown(label) && shown(body)};
   });
-  return {page, boxes, tabs, wide,
+  const pictures = [...document.images].map((image) => ({
+    alt: image.alt, width: image.getBoundingClientRect().width, natural: image.naturalWidth}));
+  return {page, boxes, tabs, wide, pictures,
           scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth};
 }"""
 FRAME_WIDTH = """() => [document.querySelector("#viewer iframe").getBoundingClientRect().width,
@@ -121,6 +123,9 @@ def check_render(page, frame, axe_script: str, render: Render) -> Render:
             render.problems.append(f"{box['what']} paints {box['background']} {box['image']} on a {look['page']} page")
     if look["scrollWidth"] > look["clientWidth"] or look["wide"]:
         render.problems.append(f"wider than the reader ({look['scrollWidth']} > {look['clientWidth']}): {look['wide'][:5]}")
+    for picture in look["pictures"]:
+        if picture["width"] < min(picture["natural"], look["clientWidth"] / 2):
+            render.problems.append(f"the picture {picture['alt']!r} is shown {picture['width']:.0f}px wide")
     frame_width, viewer_width = page.evaluate(FRAME_WIDTH)
     if frame_width > viewer_width + 1:
         render.problems.append(f"the page is {frame_width}px wide in a {viewer_width}px reader")
@@ -166,30 +171,44 @@ def reader_frame(page):
     return frames[0]
 
 
+def render_in_scheme(url: str, scheme: str, axe_script: str) -> list[Render]:
+    """Every spine item in every theme and font size, with the system in one colour scheme,
+    in a Chromium of this thread's own (Playwright wants one instance per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    done = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context, page, hrefs, errors = open_reader(browser, url, scheme)
+        for href in hrefs:
+            page.evaluate("(href) => reader.show(href)", href)
+            frame = reader_frame(page)
+            for theme in THEMES:
+                for size, percent in FONT_SIZES.items():
+                    page.evaluate("(how) => reader.dress(...how)", [theme, percent, PAGES[theme][0]])
+                    done.append(check_render(page, frame, axe_script, Render(href, theme, size, scheme)))
+                    if PICTURES and scheme == "dark":
+                        page.screenshot(path=str(Path(PICTURES) / f"{Path(href).stem}-{theme}-{size}.png"))
+        assert not errors, errors
+        context.close()
+        browser.close()
+    return done
+
+
 @pytest.fixture(scope="module")
 def renders(browser, shelf) -> list[Render]:
-    """Every spine item in every theme, font size and system colour scheme."""
+    """Every spine item in every theme, font size and system colour scheme: one browser per
+    scheme, side by side (the session's browser fixture says first whether Chromium is there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from axe_playwright_python.sync_playwright import Axe
 
     from guidebook.tools.site_server import SiteServer
 
     axe_script = Axe().axe_script
-    done = []
-    with SiteServer(shelf, "/") as server:
-        for scheme in SCHEMES:
-            context, page, hrefs, errors = open_reader(browser, server.url, scheme)
-            for href in hrefs:
-                page.evaluate("(href) => reader.show(href)", href)
-                frame = reader_frame(page)
-                for theme in THEMES:
-                    for size, percent in FONT_SIZES.items():
-                        page.evaluate("([theme, size]) => reader.dress(theme, size)", [theme, percent])
-                        done.append(check_render(page, frame, axe_script, Render(href, theme, size, scheme)))
-                        if PICTURES and scheme == "dark":
-                            page.screenshot(path=str(Path(PICTURES) / f"{Path(href).stem}-{theme}-{size}.png"))
-            assert not errors, errors
-            context.close()
-    return done
+    with SiteServer(shelf, "/") as server, ThreadPoolExecutor(max_workers=len(SCHEMES)) as pool:
+        runs = [pool.submit(render_in_scheme, server.url, scheme, axe_script) for scheme in SCHEMES]
+        return [render for run in runs for render in run.result()]
 
 
 def test_every_spine_item_reads_well_in_every_theme_size_and_scheme(renders, book):
@@ -232,6 +251,7 @@ def test_the_checks_see_a_box_that_fights_the_page_and_text_that_does_not_read(b
         page.evaluate("() => reader.dress('faulty', '200%')")
         render = check_render(page, reader_frame(page), Axe().axe_script, Render(workbook, "faulty", "large", "light"))
         context.close()
+    assert not errors, errors
     found = "\n".join(render.problems)
     assert re.search(r"div\.tab-panel\S* paints rgb\(27, 42, 47\)", found)
     assert "axe color-contrast" in found
