@@ -30,10 +30,7 @@ book_original_post_url = (
 )
 # Where every "book your assessment" link points. Change it to the booking page.
 book_booking_url = "https://www.breakboxcoaching.com/"
-book_note = (
-    "This guide shares general coaching perspectives. "
-    "It is not therapy or medical advice."
-)
+book_note = "This guide shares general coaching perspectives. It is not therapy or medical advice."
 book_keywords = ["relationships", "couples therapy", "coaching", "communication"]
 # A stable identifier for the ebook, so reading apps know a new edition is the same book.
 book_uuid = "9a4f6f0e-7c1b-4d59-9a57-3f0e4c2b8d11"
@@ -108,8 +105,7 @@ html_theme_options = {
 # Chapters renamed with `make rename`: the old name, then the page it moved to.
 # The website keeps a page at each old address that sends readers on, so saved and
 # shared links keep working. `make rename` adds the lines; leave them in.
-redirects = {
-}
+redirects = {}
 redirect_html_template_file = str(Path(__file__).parent / "guidebook/website/redirect.html")
 
 # sitemap.xml, at the canonical address of every page; robots.txt points to it.

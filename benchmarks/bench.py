@@ -42,9 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from project_copy import copy_project  # noqa: E402
 from guidebook.build_date import NO_HISTORY_EPOCH  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
+from project_copy import copy_project  # noqa: E402
 
 DOCS = ROOT / "docs"
 PYTHON = sys.executable
@@ -56,7 +56,7 @@ TITLE = re.compile(r"^# (?P<title>.+)$", re.MULTILINE)
 REF = re.compile(r"(\{ref\}`[^`<]*<)(?P<label>[\w-]+)(>`)")
 TOCTREE = re.compile(r"(```\{toctree\}\n(?::[^\n]*\n)*\n)(?P<entries>.*?)(```)", re.DOTALL)
 
-STOCK_CONF = '''\
+STOCK_CONF = """\
 project = {title!r}
 author = "Zac, BreakBox Coaching"
 copyright = "2026, BreakBox Coaching"
@@ -67,13 +67,15 @@ myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline", "deflist
 myst_heading_anchors = 3
 html_theme = "furo"
 epub_basename = "book"
-'''
+"""
 
 
 # furo puts the whole contents in every page's sidebar and makes it anew for each
 # page, so stock html grows with the square of the chapters: at 100x one run takes
 # many minutes; the guide's own site is built the same way, so neither is timed there by default.
-STOCK_SKIPPED = "not run at this size (see --stock-sizes): stock furo's html build grows with the square of the chapters"
+STOCK_SKIPPED = (
+    "not run at this size (see --stock-sizes): stock furo's html build grows with the square of the chapters"
+)
 
 
 def stock_rows(tex: str | None) -> list[str]:
@@ -86,6 +88,7 @@ LIVE_ROW = "html after edit, make live"
 
 
 # ── The synthetic book ─────────────────────────────────────────────────────
+
 
 def chapters() -> list[Path]:
     return sorted(p for p in DOCS.glob("[0-9][0-9]-*.md"))
@@ -112,15 +115,19 @@ def stock_text(text: str, settings: dict) -> str:
     text = re.sub(r"\{original-post\}`([^`]+)`", rf"[\1]({settings['book_original_post_url']})", text)
     text = re.sub(
         r":::\{booking-button\}\n(.*?)\n:::",
-        rf":::{{button-link}} {settings['book_booking_url']}\n:color: primary\n\1\n:::", text,
+        rf":::{{button-link}} {settings['book_booking_url']}\n:color: primary\n\1\n:::",
+        text,
     )
     text = re.sub(
         r":::\{guide-note\}\n:::",
-        f":::{{admonition}} About this guide\n{settings['book_note']}\n:::", text,
+        f":::{{admonition}} About this guide\n{settings['book_note']}\n:::",
+        text,
     )
     text = re.sub(r":::\{download-buttons\}\n:::", "Download the PDF or the EPUB.", text)
     text = re.sub(r":::\{answer-lines\}[^\n]*\n:::\n", "", text)
-    leftover = re.findall(r"\{(?:booking|original-post|booking-button|guide-note|download-buttons|answer-lines)\}", text)
+    leftover = re.findall(
+        r"\{(?:booking|original-post|booking-button|guide-note|download-buttons|answer-lines)\}", text
+    )
     assert not leftover, f"a guide directive has no stock equivalent: {leftover}"
     return text
 
@@ -178,6 +185,7 @@ def edit_one_paragraph(src: Path, run: int) -> None:
 
 # ── Running and measuring ──────────────────────────────────────────────────
 
+
 def run(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float, int]:
     """Run a build in a fresh process: its wall time, CPU time and peak memory (largest process, KiB)."""
     # Python keeps its compiled modules, as on a person's machine (the project is a fresh copy)
@@ -209,11 +217,21 @@ class Runs:
     def __init__(self) -> None:
         self.rows: dict[tuple, dict] = {}
 
-    def add(self, size: int, chapters: int, who: str, what: str, seconds: float, cpu: float, kib: int) -> None:
-        row = self.rows.setdefault((size, who, what), {
-            "size": size, "chapters": chapters, "who": who, "build": what, "seconds": [], "cpu_seconds": [],
-            "peak_kib": 0,
-        })
+    def add(
+        self, size: int, chapters: int, who: str, what: str, seconds: float, cpu: float, kib: int
+    ) -> None:
+        row = self.rows.setdefault(
+            (size, who, what),
+            {
+                "size": size,
+                "chapters": chapters,
+                "who": who,
+                "build": what,
+                "seconds": [],
+                "cpu_seconds": [],
+                "peak_kib": 0,
+            },
+        )
         row["seconds"].append(round(seconds, 3))
         if cpu is not None:
             row["cpu_seconds"].append(round(cpu, 3))
@@ -221,7 +239,12 @@ class Runs:
 
     def absent(self, size: int, chapters: int, who: str, what: str, why: str) -> None:
         self.rows[(size, who, what)] = {
-            "size": size, "chapters": chapters, "who": who, "build": what, "seconds": [], "absent": why,
+            "size": size,
+            "chapters": chapters,
+            "who": who,
+            "build": what,
+            "seconds": [],
+            "absent": why,
         }
 
     def summary(self) -> list[dict]:
@@ -238,7 +261,9 @@ class Runs:
         return sorted(rows, key=lambda row: (row["size"], row["who"] != "ours"))  # stable: runs' order within
 
 
-def bench_size(size: int, reps: int, runs: Runs, settings: dict, tex: str | None, with_stock: bool, say, save) -> None:
+def bench_size(
+    size: int, reps: int, runs: Runs, settings: dict, tex: str | None, with_stock: bool, say, save
+) -> None:
     with tempfile.TemporaryDirectory(prefix=f"guide-bench-{size}x-") as tmp:
         tmp = Path(tmp)
         project, count = make_project(tmp, size, settings)
@@ -263,7 +288,9 @@ def bench_ours(size: int, count: int, rep: int, project: Path, tmp: Path, log: P
     full = tmp / f"full-{rep}"
     runs.add(size, count, "ours", "full: epub+pdf+html", *run(ours(project, full, "all"), project, log))
     edit_one_paragraph(project / "docs", rep)
-    runs.add(size, count, "ours", "html after 1-paragraph edit", *run(ours(project, full, "html"), project, log))
+    runs.add(
+        size, count, "ours", "html after 1-paragraph edit", *run(ours(project, full, "html"), project, log)
+    )
     for fmt in ("epub", "pdf", "html"):
         alone = tmp / f"{fmt}-{rep}"
         if fmt == "html":  # the site only copies the ebooks in; build them apart
@@ -292,7 +319,9 @@ def bench_live(size: int, count: int, project: Path, reps: int, runs: Runs, say)
         server.stop()
 
 
-def bench_stock(size: int, count: int, rep: int, src: Path, tmp: Path, log: Path, runs: Runs, tex: str | None) -> None:
+def bench_stock(
+    size: int, count: int, rep: int, src: Path, tmp: Path, log: Path, runs: Runs, tex: str | None
+) -> None:
     # make html epub [latexpdf] in a quickstart project, sharing its doctrees
     base = tmp / f"stock-{rep}"
     total, cpu_total, peak = 0.0, 0.0, 0
@@ -306,7 +335,9 @@ def bench_stock(size: int, count: int, rep: int, src: Path, tmp: Path, log: Path
     shutil.rmtree(base)
     for builder in ("html", "epub", "latexpdf"):
         if builder == "latexpdf" and not tex:
-            runs.absent(size, count, "stock", "latexpdf alone", "no TeX installation (latexmk, pdflatex, xelatex)")
+            runs.absent(
+                size, count, "stock", "latexpdf alone", "no TeX installation (latexmk, pdflatex, xelatex)"
+            )
             continue
         alone = tmp / f"stock-{builder}-{rep}"
         runs.add(size, count, "stock", f"{builder} alone", *run(stock(src, alone, builder), src, log))
@@ -314,12 +345,16 @@ def bench_stock(size: int, count: int, rep: int, src: Path, tmp: Path, log: Path
 
 
 def table(rows: list[dict]) -> str:
-    head = (f"{'size':>5} {'chapters':>8}  {'who':5}  {'build':30} {'median s':>9} {'min s':>7} {'max s':>7} "
-            f"{'ms/chapter':>10} {'cpu s':>7} {'peak MiB':>8}")
+    head = (
+        f"{'size':>5} {'chapters':>8}  {'who':5}  {'build':30} {'median s':>9} {'min s':>7} {'max s':>7} "
+        f"{'ms/chapter':>10} {'cpu s':>7} {'peak MiB':>8}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         if "absent" in r:
-            lines.append(f"{r['size']:>4}x {r['chapters']:>8}  {r['who']:5}  {r['build']:30} absent: {r['absent']}")
+            lines.append(
+                f"{r['size']:>4}x {r['chapters']:>8}  {r['who']:5}  {r['build']:30} absent: {r['absent']}"
+            )
             continue
         cpu = "-" if r["cpu_median"] is None else f"{r['cpu_median']:.2f}"
         peak = "-" if r["peak_mib"] is None else r["peak_mib"]
@@ -334,9 +369,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100], help="copies of the guide")
     parser.add_argument("--reps", type=int, default=3, help="runs of each timing (the median is shown)")
-    parser.add_argument("--stock-sizes", type=int, nargs="*", default=[1, 10],
-                        help="sizes at which to time stock Sphinx too (default: 1 10)")
-    parser.add_argument("--json", type=Path, default=ROOT / "_build" / "bench.json", help="where to write the results")
+    parser.add_argument(
+        "--stock-sizes",
+        type=int,
+        nargs="*",
+        default=[1, 10],
+        help="sizes at which to time stock Sphinx too (default: 1 10)",
+    )
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "_build" / "bench.json", help="where to write the results"
+    )
     args = parser.parse_args(argv)
 
     def say(message: str) -> None:
@@ -350,8 +392,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def save() -> dict:  # after each run, so a long benchmark stopped early still leaves its numbers
         result = {
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-            "tex": tex, "reps": args.reps, "total_seconds": round(time.perf_counter() - started, 1),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
+            "tex": tex,
+            "reps": args.reps,
+            "total_seconds": round(time.perf_counter() - started, 1),
             "rows": runs.summary(),
         }
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

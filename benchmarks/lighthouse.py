@@ -41,9 +41,17 @@ CHAPTER_BUDGET = 120 * 1024  # bytes transferred by a chapter page, all resource
 
 def run_lighthouse(url: str, report: Path) -> dict:
     subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
-        check=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
     )
     return json.loads(report.read_text())
 
@@ -55,8 +63,10 @@ def summary(result: dict) -> dict:
         "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
         "bytes": audits["total-byte-weight"]["numericValue"],
         "failed": [
-            f"{audit['id']}" for category in result["categories"].values()
-            for ref in category["auditRefs"] if ref["weight"] > 0
+            f"{audit['id']}"
+            for category in result["categories"].values()
+            for ref in category["auditRefs"]
+            if ref["weight"] > 0
             for audit in [audits[ref["id"]]]
             if audit["score"] is not None and audit["score"] < 1
         ],
@@ -65,15 +75,19 @@ def summary(result: dict) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pages", nargs="*", help="only these pages (default: the home page and every chapter)")
+    parser.add_argument(
+        "pages", nargs="*", help="only these pages (default: the home page and every chapter)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the JSON reports in this folder")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         print("Lighthouse is missing: cd benchmarks && npm ci", file=sys.stderr)
         return 2
     if not CHROMIUM:
-        print("Chromium or Google Chrome is missing: make system-packages, or set CHROMIUM to its path",
-              file=sys.stderr)
+        print(
+            "Chromium or Google Chrome is missing: make system-packages, or set CHROMIUM to its path",
+            file=sys.stderr,
+        )
         return 2
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,18 +96,28 @@ def main() -> int:
         reports.mkdir(parents=True, exist_ok=True)
         with SiteServer(out / "html", "/guide/") as server:
             build(["html"], out, [f"book_site_url={server.url}"])
-            pages = args.pages or ["index.html", *sorted(p.name for p in (out / "html").glob("[0-9][0-9]-*.html"))]
+            pages = args.pages or [
+                "index.html",
+                *sorted(p.name for p in (out / "html").glob("[0-9][0-9]-*.html")),
+            ]
             print(f"{'page':42} {'perf':>4} {'a11y':>4} {'best':>4} {'seo':>4} {'LCP':>6} {'KiB':>6}")
             misses = []
             for page in pages:
                 row = summary(run_lighthouse(server.url + page, reports / f"{page}.json"))
                 kib = row["bytes"] / 1024
-                print(f"{page:42} {row['performance']:4} {row['accessibility']:4} {row['best-practices']:4} "
-                      f"{row['seo']:4} {row['lcp']:5.2f}s {kib:6.1f}", flush=True)
+                print(
+                    f"{page:42} {row['performance']:4} {row['accessibility']:4} {row['best-practices']:4} "
+                    f"{row['seo']:4} {row['lcp']:5.2f}s {kib:6.1f}",
+                    flush=True,
+                )
                 if any(row[name] < TARGET_SCORE for name in CATEGORIES):
-                    misses.append(f"{page}: below {TARGET_SCORE} (audits not passed: {', '.join(row['failed'])})")
+                    misses.append(
+                        f"{page}: below {TARGET_SCORE} (audits not passed: {', '.join(row['failed'])})"
+                    )
                 if page != "index.html" and row["bytes"] >= CHAPTER_BUDGET:
-                    misses.append(f"{page}: {kib:.1f} KiB transferred, over the {CHAPTER_BUDGET // 1024} KiB budget")
+                    misses.append(
+                        f"{page}: {kib:.1f} KiB transferred, over the {CHAPTER_BUDGET // 1024} KiB budget"
+                    )
     for miss in misses:
         print(f"over budget: {miss}")
     print("budget: held" if not misses else "budget: missed")

@@ -69,8 +69,9 @@ def wait_for(url: str, text: str, timeout: float) -> float:
 def live_arguments(book: Path) -> list[str]:
     """The sphinx-build arguments of `make live` in this copy of the book, for plain sphinx-autobuild."""
     script = "from pathlib import Path; from guidebook.tools.live import sphinx_args; print('\\0'.join(sphinx_args(Path('_build').resolve())))"
-    out = subprocess.run([str(book / ".venv/bin/python"), "-c", script], cwd=book,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [str(book / ".venv/bin/python"), "-c", script], cwd=book, capture_output=True, text=True, check=True
+    ).stdout
     return out.rstrip("\n").split("\0")
 
 
@@ -80,7 +81,10 @@ class Server:
         self.port = free_port()
         self.process = subprocess.Popen(
             [*command, f"--port={self.port}" if "make" not in command[0] else f"LIVE_PORT={self.port}"],
-            cwd=book, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            cwd=book,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self.url = f"http://127.0.0.1:{self.port}/{CHAPTER}.html"
         self.chapter = book / "docs" / f"{CHAPTER}.md"
@@ -110,9 +114,11 @@ class Server:
 
     def summary(self) -> str:
         ms = [t * 1000 for t in self.times]
-        return (f"{self.name}: save to rebuilt page served, median {statistics.median(ms):.0f} ms "
-                f"(min {min(ms):.0f}, max {max(ms):.0f}) over {len(ms)} saves; browser told to reload "
-                f"after {statistics.median(self.reloads) * 1000:.0f} ms (median)")
+        return (
+            f"{self.name}: save to rebuilt page served, median {statistics.median(ms):.0f} ms "
+            f"(min {min(ms):.0f}, max {max(ms):.0f}) over {len(ms)} saves; browser told to reload "
+            f"after {statistics.median(self.reloads) * 1000:.0f} ms (median)"
+        )
 
 
 def rebuild_cpu(book: Path, runs: int) -> float:
@@ -153,9 +159,13 @@ print(statistics.median(cpus))
 def warm_rebuild_cpu(book: Path, runs: int) -> float:
     """CPU seconds of one rebuild forked from a warm process (what `make live` runs)."""
     chapter = book / "docs" / f"{CHAPTER}.md"
-    result = subprocess.run([str(book / ".venv/bin/python"), "-c", WARM_REBUILDS,
-                             *live_arguments(book), str(chapter), str(runs)],
-                            cwd=book, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(book / ".venv/bin/python"), "-c", WARM_REBUILDS, *live_arguments(book), str(chapter), str(runs)],
+        cwd=book,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(result.stdout.strip().splitlines()[-1])
 
 
@@ -168,17 +178,23 @@ def main() -> int:
         live_book = copy_book(Path(tmp) / "live")
         plain_book = copy_book(Path(tmp) / "plain")
         plain = [str(plain_book / ".venv/bin/sphinx-autobuild"), *live_arguments(plain_book)]
-        servers = [Server("make live", live_book, ["make", "--no-print-directory", "live"]),
-                   Server("plain sphinx-autobuild", plain_book, plain)]
+        servers = [
+            Server("make live", live_book, ["make", "--no-print-directory", "live"]),
+            Server("plain sphinx-autobuild", plain_book, plain),
+        ]
         try:
             for server in servers:
-                print(f"{server.name}: first build served after {wait_for(server.url, 'Offer Alternatives', 300):.1f} s")
+                print(
+                    f"{server.name}: first build served after {wait_for(server.url, 'Offer Alternatives', 300):.1f} s"
+                )
             time.sleep(1)  # let the watchers settle
             for run in range(1, args.runs + 1):
                 for server in servers:
                     served, told = server.save_and_wait(run)
-                    print(f"run {run:2} {server.name:22} page served {served * 1000:5.0f} ms, "
-                          f"reload {told * 1000:5.0f} ms")
+                    print(
+                        f"run {run:2} {server.name:22} page served {served * 1000:5.0f} ms, "
+                        f"reload {told * 1000:5.0f} ms"
+                    )
                     time.sleep(0.3)
                 loads.append(os.getloadavg()[0])
         finally:
@@ -186,8 +202,10 @@ def main() -> int:
                 server.stop()
         for server in servers:
             print(server.summary())
-        print(f"CPU time of one rebuild: {warm_rebuild_cpu(live_book, 5) * 1000:.0f} ms forked from a warm "
-              f"process (make live), {rebuild_cpu(plain_book, 5) * 1000:.0f} ms as python -m sphinx build")
+        print(
+            f"CPU time of one rebuild: {warm_rebuild_cpu(live_book, 5) * 1000:.0f} ms forked from a warm "
+            f"process (make live), {rebuild_cpu(plain_book, 5) * 1000:.0f} ms as python -m sphinx build"
+        )
     print(f"load average during the runs: {statistics.mean(loads):.1f} on {os.cpu_count()} CPUs")
     return 0
 

@@ -56,7 +56,9 @@ def code_hash() -> str:
     """
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for module in sorted([*package.rglob("*.py"), *package.rglob("*.js")]):  # the code, and the pages' scripts
+    for module in sorted(
+        [*package.rglob("*.py"), *package.rglob("*.js")]
+    ):  # the code, and the pages' scripts
         digest.update(module.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -179,6 +179,7 @@ SETTINGS = [
 ]
 BOOK_SETTINGS = {setting.name: setting.default for setting in SETTINGS if setting.name.startswith("book_")}
 
+
 def read_conf(path: Path = CONF) -> dict:
     """conf.py's names, for the tools that need them outside a Sphinx build."""
     namespace: dict = {"__file__": str(path)}

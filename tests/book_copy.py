@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-# the copy itself is the project's own, shared with the benchmarks
-from project_copy import ROOT, copy_project as copy_book  # noqa: F401 (the tests import both from here)
-
 from guidebook.build_date import ENV_VAR, NO_HISTORY_EPOCH
+
+# the copy itself is the project's own, shared with the benchmarks
+from project_copy import ROOT  # noqa: F401 (the tests import both from here)
 
 
 def placeholder_ebooks(out: Path, slug: str) -> None:
@@ -26,7 +26,10 @@ def build(book: Path, *targets: str, out: Path | None = None) -> subprocess.Comp
     env = {**os.environ, ENV_VAR: str(NO_HISTORY_EPOCH)}  # as conftest's builds
     return subprocess.run(
         [sys.executable, "-m", "guidebook.tools.build", *targets, "--out", str(out)],
-        cwd=book, env=env, capture_output=True, text=True,
+        cwd=book,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -90,7 +90,10 @@ def run_build(out: Path, *args: str, epoch: int = EPOCH) -> subprocess.Completed
     env = {**os.environ, ENV_VAR: str(epoch)}
     return subprocess.run(
         [sys.executable, "-m", "guidebook.tools.build", *args, "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -115,7 +118,10 @@ def overridden(tmp_path_factory) -> Build:
     args = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
     result = subprocess.run(
         [sys.executable, "-m", "guidebook.tools.dist", "--out", str(out), *args],
-        cwd=ROOT, env={**os.environ, ENV_VAR: str(EPOCH)}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**os.environ, ENV_VAR: str(EPOCH)},
+        capture_output=True,
+        text=True,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"the build with {args} failed:\n{log}"
@@ -138,7 +144,8 @@ def epub_text(book) -> str:
     with zipfile.ZipFile(book.epub) as epub:
         return " ".join(
             page_text(epub.read(name).decode("utf-8"))
-            for name in sorted(epub.namelist()) if name.endswith(".xhtml")
+            for name in sorted(epub.namelist())
+            if name.endswith(".xhtml")
         )
 
 

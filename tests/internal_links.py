@@ -78,7 +78,7 @@ class HtmlSite:
     def inside(self, url: str) -> str:
         """A link to the site's own address, as a path (any other link as it is)."""
         if urlsplit(self.site_url).scheme and url.startswith(self.site_url):
-            return self.base_path + url[len(self.site_url):]
+            return self.base_path + url[len(self.site_url) :]
         return url
 
     def pages(self) -> list[Path]:
@@ -100,7 +100,7 @@ class HtmlSite:
         if path.startswith("/"):
             if not path.startswith(self.base_path):
                 return f"an absolute path outside the site (which lives under {self.base_path})"
-            target = self.root / path[len(self.base_path):]
+            target = self.root / path[len(self.base_path) :]
         else:
             target = page.parent / path
         target = Path(posixpath.normpath(str(target)))
@@ -175,7 +175,11 @@ class HtmlSite:
         problems = []
         for where, url in found:
             link = self.inside(url)
-            problem = f"not at the site's address {self.site_url}" if link == url else self.check_link(self.root / "index.html", link)
+            problem = (
+                f"not at the site's address {self.site_url}"
+                if link == url
+                else self.check_link(self.root / "index.html", link)
+            )
             if problem:
                 problems.append(f"{where}: {url!r}: {problem}")
         return problems
@@ -275,7 +279,11 @@ def check_pdf(path: Path) -> list[str]:
             if destination is None:
                 problems.append(f"{where}: a link with no destination")
             elif isinstance(destination, (pikepdf.String, pikepdf.Name)):
-                name = str(destination).lstrip("/") if isinstance(destination, pikepdf.Name) else str(destination)
+                name = (
+                    str(destination).lstrip("/")
+                    if isinstance(destination, pikepdf.Name)
+                    else str(destination)
+                )
                 if name not in names:
                     problems.append(f"{where}: links to the destination {name!r}, which does not exist")
             elif not destination_page(destination, pages):
@@ -302,8 +310,11 @@ def check_pdf(path: Path) -> list[str]:
 def external_links_html(root: Path) -> set[str]:
     site = HtmlSite(root)
     return {
-        url for page in site.pages() for element in site.parse(page).iter()
-        for _, url in link_values(element) if urlsplit(url).scheme.lower() in EXTERNAL_SCHEMES
+        url
+        for page in site.pages()
+        for element in site.parse(page).iter()
+        for _, url in link_values(element)
+        if urlsplit(url).scheme.lower() in EXTERNAL_SCHEMES
     }
 
 
@@ -326,7 +337,8 @@ def external_links_epub(path: Path) -> set[str]:
                 for element in etree.fromstring(package.read(name)).iter():
                     if isinstance(element.tag, str):
                         found |= {
-                            url for _, url in link_values(element)
+                            url
+                            for _, url in link_values(element)
                             if urlsplit(url).scheme.lower() in EXTERNAL_SCHEMES
                         }
     return found

@@ -21,8 +21,14 @@ RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
 
 def multiply(a, b):
     """The PDF matrix product a × b (a applied first)."""
-    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
-            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
 
 
 def scale(matrix) -> float:
@@ -143,14 +149,23 @@ def font_problems(page, where: str) -> list[str]:
 
 
 def box_problems(page, where: str) -> list[str]:
-    boxes = {name: [float(v) for v in page.obj.get(name, page.mediabox)] for name in ("/MediaBox", "/BleedBox", "/TrimBox")}
+    boxes = {
+        name: [float(v) for v in page.obj.get(name, page.mediabox)]
+        for name in ("/MediaBox", "/BleedBox", "/TrimBox")
+    }
     problems = [f"{where}: no {name}" for name in ("/TrimBox", "/BleedBox") if name not in page.obj]
 
     def within(inner, outer) -> bool:
-        return all(inner[i] >= outer[i] - 0.01 for i in (0, 1)) and all(inner[i] <= outer[i] + 0.01 for i in (2, 3))
+        return all(inner[i] >= outer[i] - 0.01 for i in (0, 1)) and all(
+            inner[i] <= outer[i] + 0.01 for i in (2, 3)
+        )
 
-    if not within(boxes["/TrimBox"], boxes["/BleedBox"]) or not within(boxes["/BleedBox"], boxes["/MediaBox"]):
-        problems.append(f"{where}: the trim box is not inside the bleed box, or the bleed box not inside the media box")
+    if not within(boxes["/TrimBox"], boxes["/BleedBox"]) or not within(
+        boxes["/BleedBox"], boxes["/MediaBox"]
+    ):
+        problems.append(
+            f"{where}: the trim box is not inside the bleed box, or the bleed box not inside the media box"
+        )
     return problems
 
 
@@ -164,14 +179,21 @@ def intent_problems(pdf, fmt_name: str) -> list[str]:
     if int(profile.N) != 4 or header[16:20] != b"CMYK":
         problems.append("output intent: the profile is not CMYK")
     if header[12:16] != b"prtr":
-        problems.append(f"output intent: the profile's class is {header[12:16].decode()!r}, not an output profile ('prtr')")
+        problems.append(
+            f"output intent: the profile's class is {header[12:16].decode()!r}, not an output profile ('prtr')"
+        )
     if not str(intents[0].get("/OutputConditionIdentifier", "")):
         problems.append("output intent: no OutputConditionIdentifier")
     fmt = FORMATS[fmt_name]
     info = pdf.trailer.Info
     if fmt.conformance:
-        if str(info.get("/GTS_PDFXVersion")) != fmt.version_key or str(info.get("/GTS_PDFXConformance")) != fmt.conformance:
-            problems.append(f"Info: GTS_PDFXVersion/Conformance are not {fmt.version_key} / {fmt.conformance}")
+        if (
+            str(info.get("/GTS_PDFXVersion")) != fmt.version_key
+            or str(info.get("/GTS_PDFXConformance")) != fmt.conformance
+        ):
+            problems.append(
+                f"Info: GTS_PDFXVersion/Conformance are not {fmt.version_key} / {fmt.conformance}"
+            )
         if pdf.pdf_version != fmt.pdf_version:
             problems.append(f"header: PDF {pdf.pdf_version}, not {fmt.pdf_version}")
     elif pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") != fmt.version_key:

@@ -15,7 +15,9 @@ def copy_project(target: Path) -> Path:
         if entry.name in LEFT_OUT:
             continue
         if entry.is_dir():
-            shutil.copytree(entry, target / entry.name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                entry, target / entry.name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy2(entry, target / entry.name)
     return target

@@ -90,7 +90,8 @@ def visit_every_page(url: str, pages: list[str], modes: list[tuple[str, str]], t
                     for v in axe.run(page).response["violations"]
                 ]
                 visit.scroll_width, visit.client_width = page.evaluate(
-                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                )
                 visit.csp = page.evaluate("window.__cspViolations")
                 tour.visits.append(visit)
             context.close()
@@ -107,7 +108,9 @@ def tour(browser, site, book) -> Tour:
     tour = Tour([], [], [], [])
     modes = [(scheme, name) for scheme in SCHEMES for name in VIEWPORTS]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        halves = [pool.submit(visit_every_page, site.url, site_pages(book), modes[n::2], tour) for n in range(2)]
+        halves = [
+            pool.submit(visit_every_page, site.url, site_pages(book), modes[n::2], tour) for n in range(2)
+        ]
         tour.filled_boxes = sum(half.result() for half in halves)
     return tour
 
@@ -120,8 +123,11 @@ def test_every_page_has_no_axe_violations_in_light_and_dark_at_both_widths(tour,
 
 
 def test_no_page_scrolls_sideways_on_a_phone(tour):
-    wide = [f"{v.page} ({v.scheme}): {v.scroll_width}px" for v in tour.visits
-            if v.viewport == "phone" and v.scroll_width > v.client_width]
+    wide = [
+        f"{v.page} ({v.scheme}): {v.scroll_width}px"
+        for v in tour.visits
+        if v.viewport == "phone" and v.scroll_width > v.client_width
+    ]
     assert not wide
 
 
@@ -156,7 +162,10 @@ def test_the_policy_blocks_a_script_that_is_not_the_sites(browser, site):
 def test_a_missing_page_at_any_depth_gets_the_styled_404_page(browser, site):
     page = browser.new_page()
     failed = []
-    page.on("response", lambda r: r.status >= 400 and not r.request.is_navigation_request() and failed.append(r.url))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and not r.request.is_navigation_request() and failed.append(r.url),
+    )
     response = page.goto(site.url + "no/such/chapter/here.html")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
@@ -182,7 +191,9 @@ def test_search_for_stigma_finds_the_step_1_chapter(browser, site):
 
 @pytest.mark.parametrize("kind", ["PDF", "EPUB"])
 def test_download_buttons_fetch_the_ebooks(browser, site, book, kind):
-    built, media_type = {"PDF": (book.pdf, "application/pdf"), "EPUB": (book.epub, "application/epub+zip")}[kind]
+    built, media_type = {"PDF": (book.pdf, "application/pdf"), "EPUB": (book.epub, "application/epub+zip")}[
+        kind
+    ]
     page = browser.new_page(accept_downloads=True, viewport=VIEWPORTS["desktop"])
     page.goto(site.url + "index.html")
     button = page.locator(".download-buttons a", has_text=kind)

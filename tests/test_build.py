@@ -1,6 +1,5 @@
 """The three outputs exist and the website says what book it is (the ebooks' metadata: test_epub, test_pdf)."""
 
-
 from lxml import etree
 
 from conftest import BOOK
@@ -17,5 +16,3 @@ def test_site_title_is_the_book_not_documentation(book):
         title = etree.HTML(page.read_bytes()).findtext(".//title")
         assert BOOK["book_title"] in title or page.name in {"search.html", "genindex.html"}, page.name
         assert "documentation" not in title.lower(), page.name
-
-

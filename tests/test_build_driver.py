@@ -30,7 +30,7 @@ def stylesheet_versions(site: Path) -> set[str]:
 def sidebar(page: Path) -> str:
     text = page.read_text(encoding="utf-8")
     start = text.index('<div class="sidebar-tree">')
-    return text[start:text.index("</ul>", start)]
+    return text[start : text.index("</ul>", start)]
 
 
 @dataclass
@@ -63,9 +63,12 @@ def session(tmp_path_factory) -> Session:
 
     chapter = book / EDITED
     text = chapter.read_text(encoding="utf-8")
-    chapter.write_text(text + "\nA sentence that must not be published.\n\n:::{no-such-block}\ntext\n:::\n",
-                       encoding="utf-8")
-    failed = [build(book, "html") for _ in range(2)]  # the second must not take the first one's reading as good
+    chapter.write_text(
+        text + "\nA sentence that must not be published.\n\n:::{no-such-block}\ntext\n:::\n", encoding="utf-8"
+    )
+    failed = [
+        build(book, "html") for _ in range(2)
+    ]  # the second must not take the first one's reading as good
     assert [run.returncode for run in failed] == [1, 1], [run.stdout + run.stderr for run in failed]
     after_failures = hashes(out, parts=("html", "doctrees"))
 
@@ -73,14 +76,18 @@ def session(tmp_path_factory) -> Session:
     chapter.write_text(text + "\nA sentence added by the test.\n", encoding="utf-8")
     retitled = book / RETITLED
     old_title = re.search(r"^# (.+)$", retitled.read_text(encoding="utf-8"), re.MULTILINE)[1]
-    retitled.write_text(retitled.read_text(encoding="utf-8").replace(f"# {old_title}", "# Step 2: Say It Kindly", 1),
-                        encoding="utf-8")
+    retitled.write_text(
+        retitled.read_text(encoding="utf-8").replace(f"# {old_title}", "# Step 2: Say It Kindly", 1),
+        encoding="utf-8",
+    )
     (book / "docs" / f"{REMOVED}.md").unlink()
     index = book / "docs" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace(f"\n{REMOVED}\n", "\n"), encoding="utf-8")
     for page in (book / "docs").glob("*.md"):  # links to the removed chapter go too
-        page.write_text(re.sub(r"\{ref\}`([^`<]*?)\s*<conclusion>`", r"\1", page.read_text(encoding="utf-8")),
-                        encoding="utf-8")
+        page.write_text(
+            re.sub(r"\{ref\}`([^`<]*?)\s*<conclusion>`", r"\1", page.read_text(encoding="utf-8")),
+            encoding="utf-8",
+        )
     rebuilt = build(book, "html")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     site = out / "html"
@@ -93,11 +100,25 @@ def session(tmp_path_factory) -> Session:
 
     # then a stylesheet edited, and nothing else
     css = book / "docs" / "_static" / "site.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n.reading-time { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    css.write_text(
+        css.read_text(encoding="utf-8") + "\n.reading-time { letter-spacing: 0.01em; }\n", encoding="utf-8"
+    )
     assert build(book, "html").returncode == 0
-    return Session(out, first.stdout, [run.stderr for run in failed], good, after_failures, versions_before,
-                   untouched_mtime, old_title, sidebars, removed_page_left, links_to_removed, untouched_rewritten,
-                   edited_page)
+    return Session(
+        out,
+        first.stdout,
+        [run.stderr for run in failed],
+        good,
+        after_failures,
+        versions_before,
+        untouched_mtime,
+        old_title,
+        sidebars,
+        removed_page_left,
+        links_to_removed,
+        untouched_rewritten,
+        edited_page,
+    )
 
 
 def test_a_build_lists_what_it_built(session):
@@ -137,8 +158,23 @@ def test_stock_sphinx_build_makes_the_website_of_a_fresh_checkout(tmp_path):
 
     book = copy_book(tmp_path / "book")
     assert not (book / "_build").exists()
-    command = [sys.executable, "-m", "sphinx", "build", "-b", "html", "-d", str(tmp_path / "doctrees"),
-               str(book / "docs"), str(tmp_path / "site"), "-c", str(book), "-W", "--keep-going", "-n"]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "build",
+        "-b",
+        "html",
+        "-d",
+        str(tmp_path / "doctrees"),
+        str(book / "docs"),
+        str(tmp_path / "site"),
+        "-c",
+        str(book),
+        "-W",
+        "--keep-going",
+        "-n",
+    ]
     result = subprocess.run(command, cwd=book, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr

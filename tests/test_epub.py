@@ -96,12 +96,22 @@ def checkers(book, tmp_path_factory) -> dict[str, Path]:
     running = []
     if shutil.which("java"):
         jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-        command = [shutil.which("java"), "-jar", str(jar), str(book.epub), "--json", str(folder / "epubcheck.json"), "--quiet"]
+        command = [
+            shutil.which("java"),
+            "-jar",
+            str(jar),
+            str(book.epub),
+            "--json",
+            str(folder / "epubcheck.json"),
+            "--quiet",
+        ]
         running.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     if ACE.exists() and chromium_path():
         env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium_path(), "PUPPETEER_SKIP_DOWNLOAD": "1"}
         command = [str(ACE), "--silent", "--force", "--outdir", str(folder / "ace"), str(book.epub)]
-        running.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        running.append(
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        )
     for process in running:
         output = process.communicate()[0]
         if output:
@@ -120,7 +130,9 @@ def test_epubcheck_finds_no_fatal_error_error_or_warning(checkers):
 
 
 def test_daisy_ace_finds_no_violation(checkers):
-    require(ACE.exists(), "DAISY Ace (@daisy/ace-cli, from package-lock.json)", "make node_modules/.installed")
+    require(
+        ACE.exists(), "DAISY Ace (@daisy/ace-cli, from package-lock.json)", "make node_modules/.installed"
+    )
     require(chromium_path(), "Chromium or Google Chrome (for DAISY Ace)", system.how_to_get("Chromium"))
     report_file = checkers / "ace" / "report.json"
     log = checkers / "ace.log"
@@ -129,7 +141,8 @@ def test_daisy_ace_finds_no_violation(checkers):
     violations = [
         f"{page['earl:testSubject']['url']}: {check['earl:test']['dct:title']} "
         f"({check['earl:test']['earl:impact']}): {check['earl:result']['dct:description']}"
-        for page in report["assertions"] for check in page["assertions"]
+        for page in report["assertions"]
+        for check in page["assertions"]
     ]
     assert violations == []
     assert report["earl:result"]["earl:outcome"] == "pass"
@@ -163,7 +176,8 @@ def test_the_identifier_is_the_book_uuid_and_the_ncx_uid(opf, package):
 
 def test_the_package_declares_its_accessibility(opf, package):
     has_images = any(
-        etree.fromstring(data).findall(".//x:img", NS) for name, data in package.items()
+        etree.fromstring(data).findall(".//x:img", NS)
+        for name, data in package.items()
         if name.endswith(".xhtml") and name != "epub-cover.xhtml"
     )
     assert set(meta(opf, "schema:accessMode")) == {"textual", *(["visual"] if has_images else [])}
@@ -208,7 +222,8 @@ def test_the_cover_carries_the_brand_mark(book):
     with Image.open(book.html / "_static" / "cover.png") as image:
         top = image.convert("RGB").crop((0, 0, image.width, image.height // 4))
         arrow = sum(
-            count for count, (r, g, b) in top.getcolors(maxcolors=1 << 20)
+            count
+            for count, (r, g, b) in top.getcolors(maxcolors=1 << 20)
             if abs(r - 244) < 12 and abs(g - 163) < 12 and abs(b - 108) < 12
         )
     assert arrow > 500, arrow
@@ -268,7 +283,9 @@ def test_the_nav_has_cover_toc_and_bodymatter_landmarks(package):
 
 
 def test_the_reading_order_is_cover_title_contents_then_chapters(opf):
-    assert spine_hrefs(opf) == ["epub-cover.xhtml", "index.xhtml", "nav.xhtml"] + [f for f, _ in chapters_in_order()]
+    assert spine_hrefs(opf) == ["epub-cover.xhtml", "index.xhtml", "nav.xhtml"] + [
+        f for f, _ in chapters_in_order()
+    ]
 
 
 # ── content ──────────────────────────────────────────────────────────────────
@@ -321,23 +338,35 @@ def test_no_script_and_no_remote_resource(package):
                     refs.append(element.get("href"))
                 remote += [f"{name}: {ref}" for ref in refs if ref and re.match(r"[a-z]+:", ref)]
         elif name.endswith(".css"):
-            remote += [f"{name}: {url}" for url in re.findall(r"url\(\s*['\"]?([a-z]+:[^'\")]*)", data.decode())]
+            remote += [
+                f"{name}: {url}" for url in re.findall(r"url\(\s*['\"]?([a-z]+:[^'\")]*)", data.decode())
+            ]
             assert "@import" not in data.decode(), name
     assert remote == []
 
 
 def stylesheet_rules(css: str):
     """(media, selector, {property: value}) for each rule of a stylesheet."""
+
     def rules(nodes, media=""):
         for node in nodes:
             if node.type == "qualified-rule":
-                declarations = tinycss2.parse_declaration_list(node.content, skip_comments=True, skip_whitespace=True)
-                yield media, tinycss2.serialize(node.prelude).strip(), {
-                    d.name: tinycss2.serialize(d.value).strip() for d in declarations if d.type == "declaration"
-                }
+                declarations = tinycss2.parse_declaration_list(
+                    node.content, skip_comments=True, skip_whitespace=True
+                )
+                yield (
+                    media,
+                    tinycss2.serialize(node.prelude).strip(),
+                    {
+                        d.name: tinycss2.serialize(d.value).strip()
+                        for d in declarations
+                        if d.type == "declaration"
+                    },
+                )
             elif node.type == "at-rule" and node.lower_at_keyword == "media":
                 inner = tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True)
                 yield from rules(inner, tinycss2.serialize(node.prelude).strip())
+
     return list(rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)))
 
 
@@ -402,4 +431,6 @@ def test_a_problem_drawing_the_cover_is_reported(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(cover, "cover_html", lambda book: page)
     with caplog.at_level("WARNING"):
         cover.draw_cover(book, tmp_path / "cover.png")
-    assert any("WeasyPrint" in r.getMessage() and "no-such-picture.png" in r.getMessage() for r in caplog.records)
+    assert any(
+        "WeasyPrint" in r.getMessage() and "no-such-picture.png" in r.getMessage() for r in caplog.records
+    )

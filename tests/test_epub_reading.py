@@ -42,8 +42,10 @@ PAGES = {  # theme: (page, text, link)
 def theme_rules(name: str, page: str, text: str, link: str) -> dict:
     """A theme for epub.js: it keeps every theme it has shown in the frame and marks the body
     with the current one's name, so the rules are scoped by that name."""
-    return {f"body.{name}": {"background": f"{page} !important", "color": f"{text} !important"},
-            f"body.{name} a, body.{name} a:visited": {"color": f"{link} !important"}}
+    return {
+        f"body.{name}": {"background": f"{page} !important", "color": f"{text} !important"},
+        f"body.{name} a, body.{name} a:visited": {"color": f"{link} !important"},
+    }
 
 
 THEMES = {name: theme_rules(name, *colours) for name, colours in PAGES.items()}
@@ -88,13 +90,16 @@ FRAME_WIDTH = """() => [document.querySelector("#viewer iframe").getBoundingClie
 def rgb(colour: str) -> tuple[float, ...]:
     """(r, g, b, alpha) of a computed colour (rgb(…) or rgba(…)), or of #rrggbb."""
     if colour.startswith("#"):
-        return *(int(colour[i:i + 2], 16) for i in (1, 3, 5)), 1.0
+        return *(int(colour[i : i + 2], 16) for i in (1, 3, 5)), 1.0
     parts = [float(n) for n in re.findall(r"[\d.]+", colour)]
     return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
 
 
 def luminance(colour: str) -> float:
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb(colour)[:3])]
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (v / 255 for v in rgb(colour)[:3])
+    ]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
@@ -120,9 +125,13 @@ def check_render(page, frame, axe_script: str, render: Render) -> Render:
         render.problems.append(f"the reader shows a {look['page']} page, not the {render.theme} theme's")
     for box in look["boxes"]:
         if box["image"] != "none" or contrast(box["background"], look["page"]) >= FIGHTING_CONTRAST:
-            render.problems.append(f"{box['what']} paints {box['background']} {box['image']} on a {look['page']} page")
+            render.problems.append(
+                f"{box['what']} paints {box['background']} {box['image']} on a {look['page']} page"
+            )
     if look["scrollWidth"] > look["clientWidth"] or look["wide"]:
-        render.problems.append(f"wider than the reader ({look['scrollWidth']} > {look['clientWidth']}): {look['wide'][:5]}")
+        render.problems.append(
+            f"wider than the reader ({look['scrollWidth']} > {look['clientWidth']}): {look['wide'][:5]}"
+        )
     for picture in look["pictures"]:
         if picture["width"] < min(picture["natural"], look["clientWidth"] / 2):
             render.problems.append(f"the picture {picture['alt']!r} is shown {picture['width']:.0f}px wide")
@@ -134,10 +143,15 @@ def check_render(page, frame, axe_script: str, render: Render) -> Render:
     result = frame.evaluate("axe.run(document, {runOnly: ['color-contrast'], resultTypes: ['violations']})")
     for violation in result["violations"]:
         for node in violation["nodes"]:
-            render.problems.append(f"axe {violation['id']}: {node['target'][0]}: {node['failureSummary'].splitlines()[-1].strip()}")
+            render.problems.append(
+                f"axe {violation['id']}: {node['target'][0]}: {node['failureSummary'].splitlines()[-1].strip()}"
+            )
     render.tabs = look["tabs"]
-    render.problems += [f"tab {tab['label']!r} is empty or hidden" for tab in look["tabs"]
-                        if not (tab["label"] and tab["text"] and tab["shown"])]
+    render.problems += [
+        f"tab {tab['label']!r} is empty or hidden"
+        for tab in look["tabs"]
+        if not (tab["label"] and tab["text"] and tab["shown"])
+    ]
     return render
 
 
@@ -215,18 +229,24 @@ def test_every_spine_item_reads_well_in_every_theme_size_and_scheme(renders, boo
     with zipfile.ZipFile(book.epub) as epub:
         spine = re.findall(rb"<itemref idref=", epub.read("content.opf"))
     assert len(renders) == len(spine) * len(THEMES) * len(FONT_SIZES) * len(SCHEMES)
-    problems = [f"{r.item} ({r.theme}, {r.size}, system {r.scheme}): {p}" for r in renders for p in r.problems]
+    problems = [
+        f"{r.item} ({r.theme}, {r.size}, system {r.scheme}): {p}" for r in renders for p in r.problems
+    ]
     assert not problems, "\n".join(problems)
 
 
 def test_every_tab_of_the_website_is_in_every_render(renders, book):
     site = [BeautifulSoup(p.read_text(encoding="utf-8"), "lxml") for p in book.html.glob("*.html")]
-    labels = sorted(label.get_text(" ", strip=True) for page in site for label in page.select(".sd-tab-label"))
+    labels = sorted(
+        label.get_text(" ", strip=True) for page in site for label in page.select(".sd-tab-label")
+    )
     assert labels
     for theme in THEMES:
         for size in FONT_SIZES:
             for scheme in SCHEMES:
-                shown = [t for r in renders if (r.theme, r.size, r.scheme) == (theme, size, scheme) for t in r.tabs]
+                shown = [
+                    t for r in renders if (r.theme, r.size, r.scheme) == (theme, size, scheme) for t in r.tabs
+                ]
                 assert sorted(t["label"] for t in shown) == labels, (theme, size, scheme)
 
 
@@ -249,7 +269,9 @@ def test_the_checks_see_a_box_that_fights_the_page_and_text_that_does_not_read(b
         page.evaluate("(faults) => reader.rendition.themes.register('faulty', faults)", faults)
         page.evaluate("(href) => reader.show(href)", workbook)
         page.evaluate("() => reader.dress('faulty', '200%')")
-        render = check_render(page, reader_frame(page), Axe().axe_script, Render(workbook, "faulty", "large", "light"))
+        render = check_render(
+            page, reader_frame(page), Axe().axe_script, Render(workbook, "faulty", "large", "light")
+        )
         context.close()
     assert not errors, errors
     found = "\n".join(render.problems)
@@ -271,9 +293,20 @@ def ebook_rules(book) -> list[tuple[str, str, dict]]:
         if node.type == "at-rule":
             found.append((f"@{node.lower_at_keyword} {tinycss2.serialize(node.prelude).strip()}", "", {}))
         elif node.type == "qualified-rule":
-            declarations = tinycss2.parse_declaration_list(node.content, skip_comments=True, skip_whitespace=True)
-            found.append(("", tinycss2.serialize(node.prelude).strip(), {
-                d.name: tinycss2.serialize(d.value).strip() for d in declarations if d.type == "declaration"}))
+            declarations = tinycss2.parse_declaration_list(
+                node.content, skip_comments=True, skip_whitespace=True
+            )
+            found.append(
+                (
+                    "",
+                    tinycss2.serialize(node.prelude).strip(),
+                    {
+                        d.name: tinycss2.serialize(d.value).strip()
+                        for d in declarations
+                        if d.type == "declaration"
+                    },
+                )
+            )
     return found
 
 
@@ -283,7 +316,11 @@ def test_the_ebook_leaves_the_page_to_the_reading_app(book):
     assert rules
     assert not [at for at, _, _ in rules if "prefers-color-scheme" in at]
     for _, selector, declarations in rules:
-        painted = {name for name in declarations if name in {"color", "background", "background-color", "background-image"}}
+        painted = {
+            name
+            for name in declarations
+            if name in {"color", "background", "background-color", "background-image"}
+        }
         assert not painted, f"ebook.css {selector}: sets {sorted(painted)}"
 
 
@@ -299,4 +336,3 @@ def test_the_ebooks_rules_show_on_every_reading_apps_page(book):
         for theme, (background, _, _) in PAGES.items():
             ratio = contrast(colour, background)
             assert ratio >= 3, f"ebook.css {selector}: {colour} on the {theme} page is {ratio:.2f}:1"
-

@@ -8,7 +8,7 @@ a valid EPUB can still break.
 import io
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from bs4 import BeautifulSoup
@@ -23,8 +23,18 @@ MAX_IMAGE_PIXELS = 4_000_000
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MARKUP = (".xhtml", ".html", ".opf", ".ncx", ".xml")
 # Elements that fetch a file: none may reach outside the EPUB.
-FETCHING = {"img": "src", "script": "src", "link": "href", "audio": "src", "video": "src",
-            "source": "src", "iframe": "src", "object": "data", "embed": "src", "image": "href"}
+FETCHING = {
+    "img": "src",
+    "script": "src",
+    "link": "href",
+    "audio": "src",
+    "video": "src",
+    "source": "src",
+    "iframe": "src",
+    "object": "data",
+    "embed": "src",
+    "image": "href",
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +89,9 @@ def test_no_scripts_forms_or_remote_files(epub):
 
 
 def test_every_image_is_within_the_shops_limits(epub):
-    images = [info for info in epub.infolist() if info.filename.endswith((".png", ".jpg", ".jpeg", ".gif", ".webp"))]
+    images = [
+        info for info in epub.infolist() if info.filename.endswith((".png", ".jpg", ".jpeg", ".gif", ".webp"))
+    ]
     assert images
     for info in images:
         assert info.file_size <= MAX_IMAGE_BYTES, info.filename
@@ -96,7 +108,7 @@ def test_the_package_names_the_book_its_language_and_its_edition(opf):
     identifier = metadata.find("identifier", id=opf.find("package")["unique-identifier"])
     assert identifier.get_text() == f"urn:uuid:{BOOK['book_uuid']}"
     assert metadata.find("language").get_text() == BOOK["book_language"]
-    built = datetime.fromtimestamp(EPOCH, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    built = datetime.fromtimestamp(EPOCH, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     # the edition is dated by its build, and both dates say the same
     assert metadata.find("date").get_text() == built
     assert metadata.find("meta", property="dcterms:modified").get_text() == built

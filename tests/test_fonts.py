@@ -17,10 +17,14 @@ FACE = re.compile(r"@font-face\s*{([^}]*)}")
 
 def expected(path: Path) -> dict:
     """What a file named like source-sans-3-latin-600-normal.ttf is: family, style and weight."""
-    family, weight, style = re.fullmatch(r"([a-z0-9-]+)-latin-(\d00)-(normal|italic)\.\w+", path.name).groups()
+    family, weight, style = re.fullmatch(
+        r"([a-z0-9-]+)-latin-(\d00)-(normal|italic)\.\w+", path.name
+    ).groups()
     family = {"source-sans-3": "Source Sans 3", "source-serif-4": "Source Serif 4"}[family]
     weight_name = {400: "Regular", 600: "SemiBold", 700: "Bold"}[int(weight)]
-    style_name = weight_name if style == "normal" else "Italic" if weight == "400" else f"{weight_name} Italic"
+    style_name = (
+        weight_name if style == "normal" else "Italic" if weight == "400" else f"{weight_name} Italic"
+    )
     return {"family": family, "style": style_name, "weight": int(weight), "italic": style == "italic"}
 
 
@@ -41,7 +45,10 @@ def problems(path: Path) -> list[str]:
         found.append(f"a {want['style']} face in family {names[1]!r}")
     if font["OS/2"].usWeightClass != want["weight"]:
         found.append(f"weight class {font['OS/2'].usWeightClass}")
-    if bool(font["OS/2"].fsSelection & 1) != want["italic"] or bool(font["head"].macStyle & 2) != want["italic"]:
+    if (
+        bool(font["OS/2"].fsSelection & 1) != want["italic"]
+        or bool(font["head"].macStyle & 2) != want["italic"]
+    ):
         found.append("italic bits wrong")
     return found
 
@@ -59,8 +66,11 @@ def test_a_misnamed_font_is_found(tmp_path):
     font["name"].setName("Source Sans 3 ExtraLight", 1, 3, 1, 0x409)
     font["OS/2"].usWeightClass = 200
     font.save(copy)
-    assert problems(copy) == ["family 'Source Sans 3 ExtraLight', not 'Source Sans 3'",
-                              "a Bold face in family 'Source Sans 3 ExtraLight'", "weight class 200"]
+    assert problems(copy) == [
+        "family 'Source Sans 3 ExtraLight', not 'Source Sans 3'",
+        "a Bold face in family 'Source Sans 3 ExtraLight'",
+        "weight class 200",
+    ]
 
 
 @pytest.mark.parametrize("stylesheet, suffix", [("brand.css", ""), ("site.css", " Web")])
@@ -84,8 +94,11 @@ def test_each_font_face_in_css_is_the_file_it_points_at(stylesheet, suffix):
 def test_embedded_font_names_have_no_stray_characters(book):
     with pikepdf.open(book.pdf) as pdf:
         names = {
-            str(obj[key]) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
-            for key in ("/BaseFont", "/FontName") if key in obj
+            str(obj[key])
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary)
+            for key in ("/BaseFont", "/FontName")
+            if key in obj
         }
     assert names
     for name in names:

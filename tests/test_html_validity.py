@@ -65,8 +65,19 @@ def nu_html_checker(targets: list[str]) -> list[dict]:
         missing("Java (for the Nu Html Checker)", "sudo apt-get install default-jre-headless")
     if not VNU.exists():
         missing("The Nu Html Checker (vnu-jar, from package-lock.json)", "make node_modules/.installed")
-    command = [java, *VNU_OPTIONS, "-jar", str(VNU), "--format", "json", "--also-check-css", "--also-check-svg"]
-    result = subprocess.run([*command, *targets], capture_output=True, text=True, check=False)  # 1 when it finds errors
+    command = [
+        java,
+        *VNU_OPTIONS,
+        "-jar",
+        str(VNU),
+        "--format",
+        "json",
+        "--also-check-css",
+        "--also-check-svg",
+    ]
+    result = subprocess.run(
+        [*command, *targets], capture_output=True, text=True, check=False
+    )  # 1 when it finds errors
     report = json.loads(result.stderr)
     assert report["version"].startswith(VNU_VERSION), report["version"]
     return report["messages"]
@@ -127,7 +138,8 @@ def test_tab_labels_name_their_input_without_aria_controls(tmp_path):
 
     (tmp_path / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinx_design", "guidebook.markup.tab_labels"]\n'
-        'myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8",
+        'myst_enable_extensions = ["colon_fence"]\n',
+        encoding="utf-8",
     )
     (tmp_path / "index.md").write_text(
         "# Tabs\n\n::::{tab-set}\n:::{tab-item} One\nFirst.\n:::\n:::{tab-item} Two\nSecond.\n:::\n::::\n",
@@ -140,5 +152,8 @@ def test_tab_labels_name_their_input_without_aria_controls(tmp_path):
         app.cleanup()
     page = (tmp_path / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     labels = [line.strip() for line in page.splitlines() if 'class="sd-tab-label"' in line]
-    assert labels == ['<label class="sd-tab-label" for="sd-tab-item-0">', '<label class="sd-tab-label" for="sd-tab-item-1">']
+    assert labels == [
+        '<label class="sd-tab-label" for="sd-tab-item-0">',
+        '<label class="sd-tab-label" for="sd-tab-item-1">',
+    ]
     assert 'id="sd-tab-item-0-content"' in page  # the panels keep their ids: links to them still work

@@ -8,16 +8,16 @@ import pytest
 
 from book_copy import build, copy_book
 from conftest import page_text
-from post import CHROME, EXPORT, fragments, normalise
-
 from guidebook.tools.importer import parse, read_export
+from post import CHROME, EXPORT, fragments, normalise
 
 NAME = "12-what-should-i-do-if-my-partner-refuses-therapy-or-coaching"
 
 
 def run_import(book: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "guidebook.tools.importer", *args],
-                          cwd=book, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "guidebook.tools.importer", *args], cwd=book, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +60,10 @@ def test_draft_drops_the_page_chrome(imported):
 def test_draft_has_the_shape_of_a_chapter(imported):
     text = draft(imported)
     assert text.startswith('---\ndescription: "It’s a common scenario')
-    assert "\n(what-should-i-do-if-my-partner-refuses-therapy-or-coaching)=\n" \
-           "# What Should I Do If My Partner Refuses Therapy or Coaching?\n" in text
+    assert (
+        "\n(what-should-i-do-if-my-partner-refuses-therapy-or-coaching)=\n"
+        "# What Should I Do If My Partner Refuses Therapy or Coaching?\n" in text
+    )
     assert f"\n({NAME[3:]}-1-understand-their-resistance)=\n## 1. Understand Their Resistance\n" in text
     assert "\n## 6. Respect Their Decision, But Honor Your Own Needs\n" in text
     assert "\n## Conclusion: Navigating the Path Forward\n" in text

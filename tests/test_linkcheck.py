@@ -23,13 +23,22 @@ from urllib.parse import urldefrag
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import BOOK, EPOCH, ROOT
 import internal_links as links
-from guidebook.linkcheck.stand_in import from_stand_in, to_stand_in, widen
+from conftest import BOOK, EPOCH, ROOT
 from guidebook.linkcheck.report import no_network, report, short_reason
+from guidebook.linkcheck.stand_in import from_stand_in, to_stand_in, widen
 
 LINKBOOK = Path(__file__).parent / "linkbook"
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")
+PROXY_VARS = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
 
 
 # ── The stand-in server ──────────────────────────────────────────────────────
@@ -140,7 +149,11 @@ def book_links(book) -> set[str]:
     for page in book.html.rglob("*.html"):
         article = BeautifulSoup(page.read_bytes(), "lxml").find("article")
         if article is not None:
-            found |= {a["href"] for a in article.find_all("a", href=True) if a["href"].startswith(("http:", "https:"))}
+            found |= {
+                a["href"]
+                for a in article.find_all("a", href=True)
+                if a["href"].startswith(("http:", "https:"))
+            }
     return found
 
 
@@ -166,9 +179,20 @@ def checked(tmp_path_factory, book_links) -> Checked:
     out = tmp_path_factory.mktemp("linkcheck")
     with serve(routes) as stand_in:
         run = subprocess.run(
-            [sys.executable, "-m", "guidebook.tools.build", "linkcheck", "--out", str(out),
-             "-D", f"linkcheck_stand_in={stand_in.url}"],
-            cwd=ROOT, env=clean_env(), capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "guidebook.tools.build",
+                "linkcheck",
+                "--out",
+                str(out),
+                "-D",
+                f"linkcheck_stand_in={stand_in.url}",
+            ],
+            cwd=ROOT,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
         )
     return Checked(out, run, stand_in)
 
@@ -220,8 +244,11 @@ def test_every_format_links_out_only_to_checked_links_or_the_guide_itself(book, 
     and furo to its makers; any other external link must come from a chapter, where
     linkcheck sees it."""
     checked_urls = set(results(checked.folder, checked.stand_in.url)) | theme_credits()
-    for found in (links.external_links_html(book.html), links.external_links_epub(book.epub),
-                  links.external_links_pdf(book.pdf)):
+    for found in (
+        links.external_links_html(book.html),
+        links.external_links_epub(book.epub),
+        links.external_links_pdf(book.pdf),
+    ):
         assert found
         unchecked = {url for url in found - checked_urls if not url.startswith(BOOK["book_site_url"])}
         assert not unchecked
@@ -232,7 +259,10 @@ def test_without_a_network_linkcheck_says_so_without_a_traceback(checked):
     no_way_out = "http://127.0.0.1:9"
     run = subprocess.run(
         [sys.executable, "-m", "guidebook.tools.build", "linkcheck", "--out", str(checked.out)],
-        cwd=ROOT, env=clean_env(HTTP_PROXY=no_way_out, HTTPS_PROXY=no_way_out), capture_output=True, text=True,
+        cwd=ROOT,
+        env=clean_env(HTTP_PROXY=no_way_out, HTTPS_PROXY=no_way_out),
+        capture_output=True,
+        text=True,
     )
     assert run.returncode != 0
     assert "Traceback" not in run.stdout + run.stderr
@@ -249,9 +279,13 @@ FIXTURE_ROUTES = {
     "https://example.org/page": Answer(ids=("part",)),
     "https://example.org/slow": Answer(delay=3),
     "https://example.org/busy": Answer(busy_once=True),
-    "https://breakboxcoaching.com/blog/removed-post": Answer(301, location="https://www.breakboxcoaching.com/"),
+    "https://breakboxcoaching.com/blog/removed-post": Answer(
+        301, location="https://www.breakboxcoaching.com/"
+    ),
     "https://www.breakboxcoaching.com/": Answer(),
-    "https://breakboxcoaching.com/blog/moved": Answer(301, location="https://www.breakboxcoaching.com/blog/moved"),
+    "https://breakboxcoaching.com/blog/moved": Answer(
+        301, location="https://www.breakboxcoaching.com/blog/moved"
+    ),
     "https://www.breakboxcoaching.com/blog/moved": Answer(),
     # anything else, https://example.org/gone among them, is a 404
 }
@@ -270,10 +304,31 @@ def fixture_check(tmp_path_factory) -> FixtureCheck:
     out = tmp_path_factory.mktemp("linkbook")
     with serve(FIXTURE_ROUTES) as stand_in:
         run = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", "linkcheck", "-c", str(ROOT), "-d", str(out / "doctrees"),
-             "-W", "--keep-going", "-n", "-q", str(LINKBOOK), str(out / "linkcheck"),
-             "-D", f"linkcheck_stand_in={stand_in.url}", "-D", "linkcheck_timeout=1"],
-            cwd=ROOT, env=clean_env(), capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-b",
+                "linkcheck",
+                "-c",
+                str(ROOT),
+                "-d",
+                str(out / "doctrees"),
+                "-W",
+                "--keep-going",
+                "-n",
+                "-q",
+                str(LINKBOOK),
+                str(out / "linkcheck"),
+                "-D",
+                f"linkcheck_stand_in={stand_in.url}",
+                "-D",
+                "linkcheck_timeout=1",
+            ],
+            cwd=ROOT,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
         )
     folder = out / "linkcheck"
     return FixtureCheck(run, results(folder, stand_in.url), report(folder).text, stand_in)
@@ -287,10 +342,16 @@ def line_of(url: str) -> int:
 
 FAILURES = [
     pytest.param("https://example.org/gone", "broken", "404 Client Error", id="404"),
-    pytest.param("https://example.org/page#missing-part", "broken", "Anchor 'missing-part' not found", id="anchor"),
+    pytest.param(
+        "https://example.org/page#missing-part", "broken", "Anchor 'missing-part' not found", id="anchor"
+    ),
     pytest.param("http://127.0.0.1:9/refused", "broken", "Connection refused", id="refused"),
-    pytest.param("https://breakboxcoaching.com/blog/removed-post", "redirected", "https://www.breakboxcoaching.com/",
-                 id="redirect"),
+    pytest.param(
+        "https://breakboxcoaching.com/blog/removed-post",
+        "redirected",
+        "https://www.breakboxcoaching.com/",
+        id="redirect",
+    ),
     pytest.param("https://example.org/slow", "timeout", "timed out", id="timeout"),
 ]
 
@@ -313,11 +374,14 @@ def test_the_check_fails_and_names_file_and_line(fixture_check, url, status, rea
     assert reason in line
 
 
-@pytest.mark.parametrize("url", [
-    "https://example.org/page#part",
-    "https://breakboxcoaching.com/blog/moved",  # the redirect policy allows www.
-    "https://example.org/busy",  # 429 Too Many Requests, then fine
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/page#part",
+        "https://breakboxcoaching.com/blog/moved",  # the redirect policy allows www.
+        "https://example.org/busy",  # 429 Too Many Requests, then fine
+    ],
+)
 def test_allowed_redirects_and_rate_limits_pass(fixture_check, url):
     assert fixture_check.results[url]["status"] == "working"
 
@@ -328,9 +392,15 @@ def test_a_rate_limited_link_is_asked_again(fixture_check):
 
 
 def test_the_fixture_report_counts_what_needs_attention(fixture_check):
-    assert fixture_check.report.rstrip().splitlines()[-1].startswith(f"{len(FAILURES)} of 8 links need attention")
-    assert ("  redirected permanently to https://www.breakboxcoaching.com/: not allowed by "
-            "linkcheck_allowed_redirects") in fixture_check.report
+    assert (
+        fixture_check.report.rstrip()
+        .splitlines()[-1]
+        .startswith(f"{len(FAILURES)} of 8 links need attention")
+    )
+    assert (
+        "  redirected permanently to https://www.breakboxcoaching.com/: not allowed by "
+        "linkcheck_allowed_redirects"
+    ) in fixture_check.report
 
 
 # ── The pieces, on small inputs ──────────────────────────────────────────────────
@@ -358,13 +428,16 @@ def test_policy_patterns_match_with_and_without_the_stand_in():
 NAME_ERROR = (
     "HTTPSConnectionPool(host='a.example', port=443): Max retries exceeded with url: / (Caused by "
     "NameResolutionError(\"HTTPSConnection(host='a.example', port=443): Failed to resolve 'a.example' "
-    "([Errno -2] Name or service not known)\"))"
+    '([Errno -2] Name or service not known)"))'
 )
 
 
 def test_short_reason_keeps_the_useful_end():
     assert short_reason(NAME_ERROR) == "NameResolutionError: [Errno -2] Name or service not known"
-    assert short_reason("404 Client Error: Not Found for url: https://a.example/x") == "404 Client Error: Not Found"
+    assert (
+        short_reason("404 Client Error: Not Found for url: https://a.example/x")
+        == "404 Client Error: Not Found"
+    )
 
 
 def test_no_network_only_when_nothing_could_be_reached():
@@ -379,16 +452,41 @@ def test_no_network_only_when_nothing_could_be_reached():
 
 
 def test_report_lists_every_place_of_a_link(tmp_path):
-    (tmp_path / "links.json").write_text(json.dumps({"stand_in": "", "links": [
-        {"filename": "docs/a.md", "lineno": 3, "uri": "https://a.example/"},
-        {"filename": "docs/b.md", "lineno": 7, "uri": "https://a.example/"},
-        {"filename": "docs/b.md", "lineno": 9, "uri": "#inside"},
-    ]}))
-    (tmp_path / "output.json").write_text("\n".join(json.dumps(r) for r in [
-        {"filename": "a.md", "lineno": 3, "status": "broken", "code": 0, "uri": "https://a.example/",
-         "info": "404 Client Error: Not Found for url: https://a.example/"},
-        {"filename": "b.md", "lineno": 9, "status": "unchecked", "code": 0, "uri": "#inside", "info": ""},
-    ]))
+    (tmp_path / "links.json").write_text(
+        json.dumps(
+            {
+                "stand_in": "",
+                "links": [
+                    {"filename": "docs/a.md", "lineno": 3, "uri": "https://a.example/"},
+                    {"filename": "docs/b.md", "lineno": 7, "uri": "https://a.example/"},
+                    {"filename": "docs/b.md", "lineno": 9, "uri": "#inside"},
+                ],
+            }
+        )
+    )
+    (tmp_path / "output.json").write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "filename": "a.md",
+                    "lineno": 3,
+                    "status": "broken",
+                    "code": 0,
+                    "uri": "https://a.example/",
+                    "info": "404 Client Error: Not Found for url: https://a.example/",
+                },
+                {
+                    "filename": "b.md",
+                    "lineno": 9,
+                    "status": "unchecked",
+                    "code": 0,
+                    "uri": "#inside",
+                    "info": "",
+                },
+            ]
+        )
+    )
     result = report(tmp_path)
     assert not result.ok and not result.network_unreachable
     assert result.text.splitlines()[:2] == [

@@ -17,8 +17,9 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import BOOK
 import internal_links as links
+from conftest import BOOK
+
 
 def check_site(root: Path) -> list[str]:
     return links.check_html(root, BOOK["book_site_url"])
@@ -49,7 +50,9 @@ def test_every_internal_link_in_the_pdf_resolves(book):
     assert links.check_pdf(book.pdf) == []
     with pikepdf.open(book.pdf) as pdf:
         internal = [
-            a for page in pdf.pages for a in page.get("/Annots") or []
+            a
+            for page in pdf.pages
+            for a in page.get("/Annots") or []
             if a.get("/Subtype") == "/Link" and "/Dest" in a
         ]
     assert len(internal) >= 6  # the contents and the cross-references are links
@@ -77,8 +80,9 @@ def test_a_missing_page_is_caught(site):
 
 
 def test_a_missing_anchor_is_caught(site):
-    replace_in(site / "02-understand-their-resistance.html",
-               'id="understand-their-resistance"', 'id="renamed"')
+    replace_in(
+        site / "02-understand-their-resistance.html", 'id="understand-their-resistance"', 'id="renamed"'
+    )
     assert any("has no id 'understand-their-resistance'" in p for p in check_site(site))
 
 
@@ -105,7 +109,9 @@ def test_an_empty_download_is_caught(site, book, ebook):
 def test_a_missing_download_is_caught(site, book):
     (site / "downloads" / book.pdf.name).unlink()
     assert any(f"downloads/{book.pdf.name} does not exist" in p for p in check_site(site))
-    assert links.check_downloads(site, [book.pdf, book.epub]) == [f"index.html: no working download button for {book.pdf.name}"]
+    assert links.check_downloads(site, [book.pdf, book.epub]) == [
+        f"index.html: no working download button for {book.pdf.name}"
+    ]
 
 
 def first_internal_link(pdf: pikepdf.Pdf):
@@ -142,7 +148,9 @@ def write(path: Path, text: str) -> None:
 
 
 def test_html_checker_on_a_small_site(tmp_path):
-    write(tmp_path / "index.html", """<html><head><link href="style.css" rel="stylesheet"></head><body>
+    write(
+        tmp_path / "index.html",
+        """<html><head><link href="style.css" rel="stylesheet"></head><body>
       <a id="top-part" href="page.html#here">ok</a> <a href="page.html#gone">missing id</a>
       <a href="nowhere.html">missing page</a> <a href="sub/">folder index</a>
       <a href="https://example.org/x">external</a> <a href="mailto:a@example.org">mail</a>
@@ -151,11 +159,15 @@ def test_html_checker_on_a_small_site(tmp_path):
       <a href="//cdn.example/x.js">protocol-relative</a> <a href="javascript:void(0)">script</a>
       <a href="../outside.html">outside</a> <a href="/elsewhere/a.html">absolute outside</a>
       <a href="/site/page.html#here">absolute inside</a> <a href="empty.txt">empty</a>
-      <svg><use href="#icon"></use></svg></body></html>""")
+      <svg><use href="#icon"></use></svg></body></html>""",
+    )
     write(tmp_path / "page.html", '<html><body><h2 id="here">Here</h2></body></html>')
     write(tmp_path / "sub" / "index.html", "<html><body>sub</body></html>")
-    write(tmp_path / "style.css", "@import 'base.css'; body { background: url(pic.png) } "
-                                  "@font-face { src: url('fonts/gone.woff2') } a { filter: url(#glow) }")
+    write(
+        tmp_path / "style.css",
+        "@import 'base.css'; body { background: url(pic.png) } "
+        "@font-face { src: url('fonts/gone.woff2') } a { filter: url(#glow) }",
+    )
     write(tmp_path / "pic.png", "png")
     write(tmp_path / "empty.txt", "")
     problems = links.check_html(tmp_path, "/site/")
@@ -176,16 +188,22 @@ def test_html_checker_on_a_small_site(tmp_path):
 
 
 def test_html_checker_follows_links_to_the_sites_own_address(tmp_path):
-    write(tmp_path / "index.html", """<html><head>
+    write(
+        tmp_path / "index.html",
+        """<html><head>
       <link rel="canonical" href="https://example.org/guide/">
       <meta property="og:image" content="https://example.org/guide/cover.png">
       <meta property="og:url" content="https://example.org/guide/gone.html">
       <meta name="description" content="https://example.org/guide/ has words after it: text, not a link">
       </head><body><a href="https://example.org/guide/index.html#nope">self</a>
-      <a href="https://example.org/elsewhere/">another part of the host: external</a></body></html>""")
-    write(tmp_path / "sitemap.xml", '''<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <a href="https://example.org/elsewhere/">another part of the host: external</a></body></html>""",
+    )
+    write(
+        tmp_path / "sitemap.xml",
+        """<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <url><loc>https://example.org/guide/</loc></url><url><loc>https://example.org/guide/old.html</loc></url>
-      <url><loc>https://other.example/</loc></url></urlset>''')
+      <url><loc>https://other.example/</loc></url></urlset>""",
+    )
     write(tmp_path / "robots.txt", "User-agent: *\nSitemap: https://example.org/guide/sitemap.xml\n")
     assert links.check_html(tmp_path, "https://example.org/guide/") == [
         "index.html: content='https://example.org/guide/cover.png': cover.png does not exist",
@@ -194,17 +212,23 @@ def test_html_checker_follows_links_to_the_sites_own_address(tmp_path):
         "sitemap.xml: 'https://example.org/guide/old.html': old.html does not exist",
         "sitemap.xml: 'https://other.example/': not at the site's address https://example.org/guide/",
     ]
-    assert links.check_site_urls(tmp_path, "https://example.org/guide/", {
-        "https://example.org/guide/", "https://example.org/guide/gone.html", "https://other.example/"}) == [
+    assert links.check_site_urls(
+        tmp_path,
+        "https://example.org/guide/",
+        {"https://example.org/guide/", "https://example.org/guide/gone.html", "https://other.example/"},
+    ) == [
         "'https://example.org/guide/gone.html': gone.html does not exist",
     ]
 
 
 def test_html_checker_follows_a_base_element(tmp_path):
     write(tmp_path / "index.html", '<html><body><h1 id="start">Start</h1></body></html>')
-    write(tmp_path / "errors" / "404.html", """<html><head><base href="/site/"></head><body>
+    write(
+        tmp_path / "errors" / "404.html",
+        """<html><head><base href="/site/"></head><body>
       <a href="index.html#start">home</a> <a href="#start">resolves against the base</a>
-      <a href="errors/gone.html">missing</a></body></html>""")
+      <a href="errors/gone.html">missing</a></body></html>""",
+    )
     assert links.check_html(tmp_path, "/site/") == [
         "errors/404.html: href='errors/gone.html': errors/gone.html does not exist",
     ]
@@ -218,21 +242,38 @@ def test_pdf_checker_on_a_small_pdf(tmp_path):
     elsewhere = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page))  # not a page of this PDF
 
     def link(**entries):
-        return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                                                     Rect=[0, 0, 10, 10], **entries))
+        return pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], **entries
+            )
+        )
 
-    pdf.Root.Names = pikepdf.Dictionary(Dests=pdf.make_indirect(pikepdf.Dictionary(Names=[
-        pikepdf.String("good"), pikepdf.Array([second.obj, pikepdf.Name.Fit]),
-        pikepdf.String("lost"), pikepdf.Array([elsewhere, pikepdf.Name.Fit]),
-    ])))
-    first.Annots = pdf.make_indirect(pikepdf.Array([
-        link(Dest=pikepdf.String("good")),
-        link(Dest=pikepdf.String("missing")),
-        link(A=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([second.obj, pikepdf.Name.Fit]))),
-        link(A=pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=pikepdf.String("other.pdf"))),
-        link(A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/"))),
-        link(),
-    ]))
+    pdf.Root.Names = pikepdf.Dictionary(
+        Dests=pdf.make_indirect(
+            pikepdf.Dictionary(
+                Names=[
+                    pikepdf.String("good"),
+                    pikepdf.Array([second.obj, pikepdf.Name.Fit]),
+                    pikepdf.String("lost"),
+                    pikepdf.Array([elsewhere, pikepdf.Name.Fit]),
+                ]
+            )
+        )
+    )
+    first.Annots = pdf.make_indirect(
+        pikepdf.Array(
+            [
+                link(Dest=pikepdf.String("good")),
+                link(Dest=pikepdf.String("missing")),
+                link(
+                    A=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([second.obj, pikepdf.Name.Fit]))
+                ),
+                link(A=pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=pikepdf.String("other.pdf"))),
+                link(A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/"))),
+                link(),
+            ]
+        )
+    )
     path = tmp_path / "small.pdf"
     pdf.save(path)
     assert links.check_pdf(path) == [
@@ -247,7 +288,11 @@ def test_pdf_checker_on_a_small_pdf(tmp_path):
 
 
 def all_external_links(book) -> set[str]:
-    return links.external_links_html(book.html) | links.external_links_epub(book.epub) | links.external_links_pdf(book.pdf)
+    return (
+        links.external_links_html(book.html)
+        | links.external_links_epub(book.epub)
+        | links.external_links_pdf(book.pdf)
+    )
 
 
 def test_every_external_link_uses_https(book):
@@ -263,5 +308,3 @@ def test_no_link_opens_a_new_window(book):
     assert len(trees) > 20
     for tree in trees:
         assert tree.xpath("//*[@target]") == []
-
-

@@ -51,9 +51,13 @@ def live(tmp_path):
     port = free_port()
     with log.open("w") as output:
         # -o: the .venv is the checkout's, never remade from the copy
-        server = subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", "live",
-                                   f"LIVE_PORT={port}"], cwd=book,
-                                  stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "-o", ".venv/.installed", "live", f"LIVE_PORT={port}"],
+            cwd=book,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield book, f"http://127.0.0.1:{port}/{CHAPTER}.html", log
     finally:
@@ -94,20 +98,31 @@ def test_live_preview_picks_up_chapters_added_renamed_and_removed(live):
 
     (docs / "12-keep-going.md").write_text(
         "---\ndescription: Keep going.\n---\n\n(keep-going)=\n# Keep Going\n\nA chapter added live.\n",
-        encoding="utf-8")
-    index.write_text(index.read_text(encoding="utf-8").replace("\n11-about\n", "\n11-about\n12-keep-going\n"),
-                     encoding="utf-8")
-    eventually(lambda: "A chapter added live." in page(url.replace(CHAPTER, "12-keep-going")), "the added chapter")
+        encoding="utf-8",
+    )
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("\n11-about\n", "\n11-about\n12-keep-going\n"),
+        encoding="utf-8",
+    )
+    eventually(
+        lambda: "A chapter added live." in page(url.replace(CHAPTER, "12-keep-going")), "the added chapter"
+    )
     eventually(lambda: "Keep Going" in page(home), "the added chapter is in the contents")
 
     (docs / "12-keep-going.md").rename(docs / "12-keep-on.md")
-    index.write_text(index.read_text(encoding="utf-8").replace("12-keep-going", "12-keep-on"), encoding="utf-8")
-    eventually(lambda: "A chapter added live." in page(url.replace(CHAPTER, "12-keep-on")), "the renamed chapter")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("12-keep-going", "12-keep-on"), encoding="utf-8"
+    )
+    eventually(
+        lambda: "A chapter added live." in page(url.replace(CHAPTER, "12-keep-on")), "the renamed chapter"
+    )
 
     (docs / "12-keep-on.md").unlink()
     index.write_text(index.read_text(encoding="utf-8").replace("12-keep-on\n", ""), encoding="utf-8")
-    eventually(lambda: "Keep Going" not in page(home) and "Offer Alternatives" in page(home),
-               "the removed chapter leaves the contents")
+    eventually(
+        lambda: "Keep Going" not in page(home) and "Offer Alternatives" in page(home),
+        "the removed chapter leaves the contents",
+    )
     assert "What to do" not in log.read_text(), log.read_text()
 
 
@@ -115,12 +130,22 @@ def test_make_runs_beside_make_live_and_a_second_preview_is_explained(live):
     book, url, _ = live
     eventually(lambda: "Offer Alternatives" in page(url), "the first build is served")
     placeholder_ebooks(book / "_build", SLUG)
-    built = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "html"], cwd=book,
-                           capture_output=True, text=True, timeout=300)
+    built = subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", "html"],
+        cwd=book,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     assert "Waiting" not in built.stderr and (book / "_build/html/index.html").exists()
-    second = subprocess.run([sys.executable, "-m", "guidebook.tools.live", "--port", str(free_port())], cwd=book,
-                            capture_output=True, text=True, timeout=120)
+    second = subprocess.run(
+        [sys.executable, "-m", "guidebook.tools.live", "--port", str(free_port())],
+        cwd=book,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert second.returncode == 1 and "`make live`" in second.stderr and "already previewing" in second.stderr
 
 
@@ -131,7 +156,9 @@ def test_a_busy_port_is_explained(tmp_path):
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "guidebook.tools.live", "--port", str(port), "--out", str(tmp_path)],
-            cwd=ROOT, capture_output=True, text=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
     assert result.returncode == 1
     assert f"Port {port} is already in use" in result.stderr and f"LIVE_PORT={port + 1}" in result.stderr

@@ -15,7 +15,6 @@ import yaml
 
 from book_copy import build, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
-
 from guidebook.authoring.messages import fence_problems
 
 
@@ -41,6 +40,7 @@ def append(book: Path, name: str, text: str, marker: str) -> tuple[str, int]:
 
 # Two mistakes, one read and one written: tests/test_messages.py checks each usual
 # mistake's message (tests/mistakes.yaml); here the build as `make` runs it must fail once.
+
 
 def missing_label(book):
     return append(book, "docs/01-introduction.md", "\nSee {ref}`the end <conclusoin>`.\n", "conclusoin")
@@ -79,16 +79,19 @@ def test_the_good_book_has_nothing_to_explain(good_book):
     assert "What to do" not in good_book[1]
 
 
-@pytest.mark.parametrize("source, lines", [
-    (":::{note}\nText.\n:::\n", []),
-    ("::::{grid}\n:::{grid-item-card} A\nText.\n:::\n::::\n", []),
-    ("````markdown\n```\ncode\n```\n````\n", []),  # fences shown as an example are text
-    (":::{note}\nText.\n", [1]),  # never closed
-    ("```python\ncode\n", [1]),
-    (":::{grid}\n:::{grid-item-card} A\nText.\n:::\n:::\n", [2, 5]),  # too few colons around the card
-    (":::note\nText.\n:::\n", [1]),  # no curly brackets
-    (":::{note}\nText.\n:::\n:::\n", [4]),  # a closing line that closes nothing
-])
+@pytest.mark.parametrize(
+    "source, lines",
+    [
+        (":::{note}\nText.\n:::\n", []),
+        ("::::{grid}\n:::{grid-item-card} A\nText.\n:::\n::::\n", []),
+        ("````markdown\n```\ncode\n```\n````\n", []),  # fences shown as an example are text
+        (":::{note}\nText.\n", [1]),  # never closed
+        ("```python\ncode\n", [1]),
+        (":::{grid}\n:::{grid-item-card} A\nText.\n:::\n:::\n", [2, 5]),  # too few colons around the card
+        (":::note\nText.\n:::\n", [1]),  # no curly brackets
+        (":::{note}\nText.\n:::\n:::\n", [4]),  # a closing line that closes nothing
+    ],
+)
 def test_fence_check(source, lines):
     assert [line for line, _ in fence_problems(source.splitlines())] == lines
 
@@ -98,7 +101,9 @@ def test_suggestions_know_every_block_and_role_the_book_and_its_guide_use():
     from conftest import ROOT
     from guidebook.authoring.messages import KNOWN_DIRECTIVES, KNOWN_ROLES
 
-    texts = [path.read_text(encoding="utf-8") for path in [*(ROOT / "docs").glob("*.md"), ROOT / "EDITING.md"]]
+    texts = [
+        path.read_text(encoding="utf-8") for path in [*(ROOT / "docs").glob("*.md"), ROOT / "EDITING.md"]
+    ]
     blocks = {name for text in texts for name in re.findall(r"^\s*(?::{3,}|`{3,})\{([\w-]+)\}", text, re.M)}
     roles = {name for text in texts for name in re.findall(r"(?:^|[\s(])\{([\w-]+)\}`", text, re.M)}
     assert {"admonition", "grid-item-card", "booking-button"} <= blocks and {"ref", "booking"} <= roles
@@ -107,6 +112,7 @@ def test_suggestions_know_every_block_and_role_the_book_and_its_guide_use():
 
 
 # ── The paperback: what the press cannot take ──────────────────────────────────────
+
 
 @pytest.fixture(scope="module")
 def misprinted(good_book, book, tmp_path_factory) -> tuple[dict, str, dict, dict]:
@@ -123,7 +129,9 @@ def misprinted(good_book, book, tmp_path_factory) -> tuple[dict, str, dict, dict
     brand.write_text(re.sub(r"^\s*--brand-accent-cmyk:.*\n", "", text, flags=re.M), encoding="utf-8")
     (copy / "docs/images").mkdir()
     Image.new("RGB", (60, 40), "#0d5c63").save(copy / "docs/images/zac-small.png")
-    picture = append(copy, "docs/08-conclusion.md", "\n![Zac at his desk](images/zac-small.png)\n", "zac-small")
+    picture = append(
+        copy, "docs/08-conclusion.md", "\n![Zac at his desk](images/zac-small.png)\n", "zac-small"
+    )
     result = build(copy, "print")
     log = result.stdout + result.stderr
     assert result.returncode != 0, log
@@ -132,16 +140,23 @@ def misprinted(good_book, book, tmp_path_factory) -> tuple[dict, str, dict, dict
 
 def test_a_brand_colour_without_cmyk_stops_the_paperback(misprinted):
     _, log, _, _ = misprinted
-    assert re.search(r"^guidebook/pdf/theme/static/[\w-]+\.css:\d+: ERROR: the paperback prints the brand colour "
-                     r"--brand-accent, .+\n    What to do: add a line '--brand-accent-cmyk: .+docs/_static/brand\.css",
-                     log, re.M), log
+    assert re.search(
+        r"^guidebook/pdf/theme/static/[\w-]+\.css:\d+: ERROR: the paperback prints the brand colour "
+        r"--brand-accent, .+\n    What to do: add a line '--brand-accent-cmyk: .+docs/_static/brand\.css",
+        log,
+        re.M,
+    ), log
 
 
 def test_a_picture_under_300_ppi_stops_the_paperback(misprinted):
     made, log, _, _ = misprinted
     name, line = made["picture"]
-    assert re.search(rf"^{re.escape(name)}:{line}: ERROR: docs/images/zac-small\.png is 60 × 40 pixels and prints "
-                     r"at \d+ ppi .+\n    What to do: use a picture of at least 300 pixels", log, re.M), log
+    assert re.search(
+        rf"^{re.escape(name)}:{line}: ERROR: docs/images/zac-small\.png is 60 × 40 pixels and prints "
+        r"at \d+ ppi .+\n    What to do: use a picture of at least 300 pixels",
+        log,
+        re.M,
+    ), log
 
 
 def test_a_failed_paperback_keeps_the_last_good_one(misprinted):

@@ -8,7 +8,6 @@ import pytest
 
 from book_copy import build, copy_book, placeholder_ebooks
 from conftest import SLUG
-
 from guidebook.tools.new_chapter import slugify
 
 TITLE = "Step 7: Don’t Give Up, Together!"
@@ -16,8 +15,9 @@ NAME = "12-step-7-dont-give-up-together"
 
 
 def new_chapter(book: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "guidebook.tools.new_chapter", *args],
-                          cwd=book, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "guidebook.tools.new_chapter", *args], cwd=book, capture_output=True, text=True
+    )
 
 
 def toctree(book: Path) -> list[str]:
@@ -35,12 +35,15 @@ def book(tmp_path_factory) -> Path:
     return book
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("Step 7: Don’t Give Up, Together!", "step-7-dont-give-up-together"),
-    ("  Café   Talks  ", "cafe-talks"),
-    ("Zac's “Big” Step: Don’t Stop", "zacs-big-step-dont-stop"),
-    ("A " + "very-long " * 20, "a" + "-very-long" * 5 + "-very"),  # at most 60 characters, whole words
-])
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Step 7: Don’t Give Up, Together!", "step-7-dont-give-up-together"),
+        ("  Café   Talks  ", "cafe-talks"),
+        ("Zac's “Big” Step: Don’t Stop", "zacs-big-step-dont-stop"),
+        ("A " + "very-long " * 20, "a" + "-very-long" * 5 + "-very"),  # at most 60 characters, whole words
+    ],
+)
 def test_slug_is_plain_lowercase_words(title, slug):
     assert slugify(title) == slug
 
@@ -55,7 +58,7 @@ def test_chapter_follows_the_template(book):
 def test_chapter_goes_after_the_chapters_and_before_the_back_matter(book):
     entries = toctree(book)
     assert entries.index(NAME) == entries.index("08-conclusion") + 1
-    assert entries[entries.index(NAME) + 1:] == ["09-workbook", "10-next-steps", "11-about"]
+    assert entries[entries.index(NAME) + 1 :] == ["09-workbook", "10-next-steps", "11-about"]
 
 
 def test_existing_files_are_not_renamed(book):
@@ -82,12 +85,15 @@ def test_after_puts_it_where_asked(tmp_path):
     assert entries.index("12-extra") == entries.index("03-communicate-your-feelings-clearly") + 1
 
 
-@pytest.mark.parametrize("args, message", [
-    ([""], "give the chapter a title"),
-    (["!!!"], "no letters or digits"),
-    (["Offer Alternatives"], "already in docs/"),
-    (["Extra", "--after", "99-nothing"], "no chapter '99-nothing'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([""], "give the chapter a title"),
+        (["!!!"], "no letters or digits"),
+        (["Offer Alternatives"], "already in docs/"),
+        (["Extra", "--after", "99-nothing"], "no chapter '99-nothing'"),
+    ],
+)
 def test_refusals_explain_and_write_nothing(tmp_path, args, message):
     book = copy_book(tmp_path / "book")
     before = {p.name: p.read_bytes() for p in (book / "docs").glob("*.md")}

@@ -78,7 +78,7 @@ class Story:
 def worker_files(site: Path) -> list[str]:
     script = (site / "sw.js").read_text(encoding="utf-8")
     start = script.index("const FILES = ") + len("const FILES = ")
-    return [name for name, _hash in json.loads(script[start:script.index("];", start) + 1])]
+    return [name for name, _hash in json.loads(script[start : script.index("];", start) + 1])]
 
 
 def publish(build_dir: Path, served: Path) -> None:
@@ -106,7 +106,9 @@ def next_version(book, tmp_path_factory) -> Path:
 
 
 def visible_marks(page) -> list[str]:
-    return page.eval_on_selector_all(".sidebar-tree a.guide-read", "links => links.map((a) => a.textContent.trim())")
+    return page.eval_on_selector_all(
+        ".sidebar-tree a.guide-read", "links => links.map((a) => a.textContent.trim())"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +124,13 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
         # A profile of its own, as a reader's browser has: Chromium offers to install
         # nothing from an incognito window, which is what a plain new context is.
         context = browser.browser_type.launch_persistent_context(
-            tmp_path_factory.mktemp("profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport=PHONE, accept_downloads=True, service_workers="allow",
+            tmp_path_factory.mktemp("profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=PHONE,
+            accept_downloads=True,
+            service_workers="allow",
         )
         page = context.new_page()
         page.on("pageerror", lambda error: story.errors.append(f"{page.url}: {error}"))
@@ -149,7 +156,9 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
             story.offline[name] = (response.status, page.locator("h1").first.inner_text())
         response = page.goto(server.url + "no-such-chapter.html")
         story.offline_missing = (response.status, page.locator("h1").first.inner_text())
-        response = page.goto(server.url + story.manifest["start_url"].removeprefix(site_path(BOOK["book_site_url"])))
+        response = page.goto(
+            server.url + story.manifest["start_url"].removeprefix(site_path(BOOK["book_site_url"]))
+        )
         story.offline_start = (response.status, page.locator("h1").first.inner_text())
         page.goto(server.url + "search.html?q=stigma")
         page.locator("#search-results li").first.wait_for(timeout=15_000)
@@ -202,7 +211,8 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
             story.axe_on_notice += [
-                f"{scheme}: {v['id']}: {v['help']}" for v in axe.run(page, context=".guide-update").response["violations"]
+                f"{scheme}: {v['id']}: {v['help']}"
+                for v in axe.run(page, context=".guide-update").response["violations"]
             ]
         with page.expect_navigation():
             notice.get_by_role("button", name="Show the new version").click()
@@ -217,8 +227,15 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
 def test_the_worker_keeps_every_page_and_what_they_use(story, book):
     files = story.worker_files
     assert set(story.pages) <= set(files)
-    for needed in ["_static/guide.css", "searchindex.js", "_static/workbook.js", "404.html", "manifest.webmanifest",
-                   f"downloads/{book.pdf.name}", f"downloads/{book.epub.name}"]:
+    for needed in [
+        "_static/guide.css",
+        "searchindex.js",
+        "_static/workbook.js",
+        "404.html",
+        "manifest.webmanifest",
+        f"downloads/{book.pdf.name}",
+        f"downloads/{book.epub.name}",
+    ]:
         assert needed in files
     assert any(name.endswith(".woff2") for name in files)
     assert not any(name.endswith(".ttf") for name in files)  # the ebooks' faces: the site uses WOFF2

@@ -13,8 +13,13 @@ from conftest import SLUG
 
 
 def start(book: Path, target: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "guidebook.tools.build", target], cwd=book,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "guidebook.tools.build", target],
+        cwd=book,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_a_second_build_waits_for_the_first_and_says_so(tmp_path):

@@ -5,7 +5,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pikepdf
@@ -25,11 +25,15 @@ def chapters() -> list[tuple[str, str]]:
     """(label, title) of every chapter, in the order of the home page's toctree."""
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     toctree = re.search(r"```\{toctree\}(.*?)```", index, re.S).group(1)
-    names = [line.strip() for line in toctree.splitlines() if line.strip() and not line.strip().startswith(":")]
+    names = [
+        line.strip() for line in toctree.splitlines() if line.strip() and not line.strip().startswith(":")
+    ]
     found = []
     for name in names:
         text = (DOCS / f"{name}.md").read_text(encoding="utf-8")
-        found.append((re.search(r"^\((.+)\)=$", text, re.M).group(1), re.search(r"^# (.+)$", text, re.M).group(1)))
+        found.append(
+            (re.search(r"^\((.+)\)=$", text, re.M).group(1), re.search(r"^# (.+)$", text, re.M).group(1))
+        )
     return found
 
 
@@ -37,7 +41,7 @@ CHAPTERS = chapters()
 
 
 def pdf_date(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("D:%Y%m%d%H%M%SZ")
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +205,9 @@ def test_every_font_is_an_embedded_subset_of_the_brand_fonts(pdf):
     found = fonts(pdf)
     assert found
     for name, font in found.items():
-        descriptor = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+        descriptor = (
+            font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+        )
         assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys()), f"{name} is not embedded"
         assert re.match(r"/[A-Z]{6}\+", name), f"{name} is not a subset"
         # no system font (DejaVu…) fills in for a missing glyph
@@ -227,7 +233,9 @@ def test_running_header_shows_the_book_or_the_chapter_except_on_opening_pages(pd
     book_title, continued = BOOK["book_title"], 0
     for number, text in enumerate(pages, start=1):
         header = text.strip().splitlines()[-2].strip() if number > 1 else ""
-        chapter = max((title for title, page in starts.items() if page <= number), key=starts.get, default=None)
+        chapter = max(
+            (title for title, page in starts.items() if page <= number), key=starts.get, default=None
+        )
         if number < first_chapter_page or number in starts.values():
             assert header not in {book_title, chapter}, f"page {number} has a running header"
         elif number % 2 == 0:
@@ -252,7 +260,7 @@ def test_copyright_page_credits_the_post_and_dates_the_edition(pdf, pages):
     text = " ".join(pages[1].split())
     assert f"© {BOOK['book_year']} {BOOK['book_publisher']}" in text
     assert f"Edition {BOOK['book_edition']}" in text
-    assert datetime.fromtimestamp(EPOCH, tz=timezone.utc).strftime("%B %-d, %Y") in text
+    assert datetime.fromtimestamp(EPOCH, tz=UTC).strftime("%B %-d, %Y") in text
     assert BOOK["book_note"] in text
     assert BOOK["book_author"] in text
     assert (2, "uri", BOOK["book_original_post_url"]) in links(pdf)
@@ -280,7 +288,11 @@ def test_every_tab_label_and_tab_content_is_in_the_pdf(book, pdf_text):
     tab_sets_found = tab_sets(book)
     assert tab_sets_found, "the website has no tab-set to compare with"
     labels = [label for tab_set in tab_sets_found for label in tab_set.select(".sd-tab-label")]
-    blocks = [block for tab_set in tab_sets_found for block in tab_set.select(".sd-tab-content p, .sd-tab-content li")]
+    blocks = [
+        block
+        for tab_set in tab_sets_found
+        for block in tab_set.select(".sd-tab-content p, .sd-tab-content li")
+    ]
     assert len(labels) >= 4 and len(blocks) >= len(labels)
     for element in labels + blocks:
         assert letters(element.get_text()) in found, element.get_text()
@@ -290,20 +302,25 @@ def rule_colour() -> tuple[float, ...]:
     """The brand's rule colour (--brand-rule), as PDF colour components."""
     brand = (DOCS / "_static" / "brand.css").read_text(encoding="utf-8")
     hex_colour = re.search(r"--brand-rule:\s*#([0-9a-fA-F]{6})", brand).group(1)
-    return tuple(round(int(hex_colour[i:i + 2], 16) / 255, 3) for i in (0, 2, 4))
+    return tuple(round(int(hex_colour[i : i + 2], 16) / 255, 3) for i in (0, 2, 4))
 
 
 def fills_in(page: pikepdf.Page, colour: tuple[float, ...]) -> int:
     """How many times the page's drawing switches its fill colour to ``colour``."""
     return sum(
-        1 for operands, operator in pikepdf.parse_content_stream(page)
+        1
+        for operands, operator in pikepdf.parse_content_stream(page)
         if str(operator) == "rg" and tuple(round(float(v), 3) for v in operands) == colour
     )
 
 
 def test_every_workbook_prompt_is_printed_with_ruled_lines_under_it(pdf, source, pdf_text):
     workbook = source.find(id="workbook")
-    prompts = [p for p in workbook.select("p") if p.find("strong") and p.get_text(strip=True) == p.strong.get_text(strip=True)]
+    prompts = [
+        p
+        for p in workbook.select("p")
+        if p.find("strong") and p.get_text(strip=True) == p.strong.get_text(strip=True)
+    ]
     assert len(prompts) >= 10
     lines = 0
     for prompt in prompts:
@@ -358,13 +375,28 @@ def small_book(tmp_path_factory) -> Path:
     book_dir = copy_book(folder / "book")
     for chapter, extra in [
         ("05-focus-on-self-growth.md", "\n## In Short\n\nOne.\n"),
-        ("07-respect-their-decision.md", "\n## In Short\n\nTwo. See {ref}`the later part <later-part>`.\n\n(later-part)=\n## Later\n\nText.\n"),
+        (
+            "07-respect-their-decision.md",
+            "\n## In Short\n\nTwo. See {ref}`the later part <later-part>`.\n\n(later-part)=\n## Later\n\nText.\n",
+        ),
     ]:
         path = book_dir / "docs" / chapter
         path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.build", "pdf", "-D", "book_page_size=A5", "--out", str(folder / "out")],
-        cwd=book_dir, env={**os.environ, "SOURCE_DATE_EPOCH": str(SMALL_EPOCH)}, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "guidebook.tools.build",
+            "pdf",
+            "-D",
+            "book_page_size=A5",
+            "--out",
+            str(folder / "out"),
+        ],
+        cwd=book_dir,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(SMALL_EPOCH)},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return folder / "out" / "pdf"
@@ -382,7 +414,7 @@ def test_page_size_and_date_follow_the_settings_on_a_small_page(small_book):
         assert [title for title, _ in outline(small)] == [title for _, title in CHAPTERS]
     texts = [page.extract_text() for page in PdfReader(path).pages]
     # the copyright page still fits on one page, dated with this build
-    assert datetime.fromtimestamp(SMALL_EPOCH, tz=timezone.utc).strftime("%B %-d, %Y") in " ".join(texts[1].split())
+    assert datetime.fromtimestamp(SMALL_EPOCH, tz=UTC).strftime("%B %-d, %Y") in " ".join(texts[1].split())
     assert texts[2].splitlines()[0].strip() == "Contents"
 
 
@@ -393,6 +425,10 @@ def test_chapters_may_share_a_section_title(small_book):
     printed = BeautifulSoup((small_book / "index.html").read_text(encoding="utf-8"), "lxml")
     ids = [tag["id"] for tag in printed.find_all(id=True)]
     assert len(ids) == len(set(ids))
-    short_sections = [h.find_parent("section") for h in printed.find_all("h2") if h.get_text(strip=True).startswith("In Short")]
+    short_sections = [
+        h.find_parent("section")
+        for h in printed.find_all("h2")
+        if h.get_text(strip=True).startswith("In Short")
+    ]
     assert len(short_sections) == 2 and all(s.get("id") for s in short_sections)
     assert check_pdf(small_book / f"{SLUG}.pdf") == []

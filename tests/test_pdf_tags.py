@@ -27,7 +27,11 @@ def kids(element: pikepdf.Dictionary) -> list:
 
 
 def elements(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
-    return [kid for kid in kids(element) if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/OBJR", "/MCR")]
+    return [
+        kid
+        for kid in kids(element)
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/OBJR", "/MCR")
+    ]
 
 
 def walk(element: pikepdf.Dictionary):
@@ -38,8 +42,10 @@ def walk(element: pikepdf.Dictionary):
 
 
 def has_content(element: pikepdf.Dictionary) -> bool:
-    return any(not isinstance(kid, pikepdf.Dictionary) or kid.get("/Type") in ("/OBJR", "/MCR") or has_content(kid)
-               for kid in kids(element))
+    return any(
+        not isinstance(kid, pikepdf.Dictionary) or kid.get("/Type") in ("/OBJR", "/MCR") or has_content(kid)
+        for kid in kids(element)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +72,9 @@ def struct_text_headings(path) -> list[tuple[int, str]]:
     """(level, text) of each heading element, as Poppler reads the tag tree."""
     if shutil.which("pdfinfo") is None:
         missing("Poppler's pdfinfo", "sudo apt-get install poppler-utils")
-    lines = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
+    lines = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     headings, current, depth = [], None, 0
     for line in lines.splitlines():
         indent = len(line) - len(line.lstrip())
@@ -81,7 +89,9 @@ def struct_text_headings(path) -> list[tuple[int, str]]:
 
 
 def test_each_heading_is_one_element_at_its_level_in_reading_order(book, document, printed_headings):
-    levels = [int(HEADING.fullmatch(str(e.S)).group(1)) for e in walk(document) if HEADING.fullmatch(str(e.S))]
+    levels = [
+        int(HEADING.fullmatch(str(e.S)).group(1)) for e in walk(document) if HEADING.fullmatch(str(e.S))
+    ]
     assert levels == [level for level, _ in printed_headings]
     for element in walk(document):
         if HEADING.fullmatch(str(element.S)):
@@ -101,7 +111,9 @@ def test_each_link_annotation_belongs_to_a_link_element_of_its_own(pdf):
         for annotation in page.get("/Annots", []):
             if annotation.Subtype == "/Link":
                 element = parents[int(annotation.StructParent)]
-                assert element.S == "/Link", f"the link to {annotation.get('/Contents')} is tagged {element.S}"
+                assert element.S == "/Link", (
+                    f"the link to {annotation.get('/Contents')} is tagged {element.S}"
+                )
                 assert not [e for e in walk(element) if e.S == "/Link"], "a link inside a link"
 
 

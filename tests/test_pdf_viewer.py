@@ -19,8 +19,12 @@ from guidebook.tools.site_server import SiteServer
 PDFJS = ROOT / "node_modules" / "pdfjs-dist"
 ANSWER = "They worry about looking weak."
 # pdf.js's own files, renamed .js: the local server gives .js files the JavaScript type a module needs.
-PDFJS_FILES = {"build/pdf.mjs": "pdf.js", "build/pdf.worker.mjs": "pdf.worker.js",
-               "web/pdf_viewer.mjs": "pdf_viewer.js", "web/pdf_viewer.css": "pdf_viewer.css"}
+PDFJS_FILES = {
+    "build/pdf.mjs": "pdf.js",
+    "build/pdf.worker.mjs": "pdf.worker.js",
+    "web/pdf_viewer.mjs": "pdf_viewer.js",
+    "web/pdf_viewer.css": "pdf_viewer.css",
+}
 VIEWER = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>The guide in pdf.js</title>
 <link rel="stylesheet" href="pdfjs/pdf_viewer.css">
@@ -99,7 +103,11 @@ def workbook_page(book) -> tuple[int, list[tuple[str, list[float]]]]:
     """The first page with fields: its number, and each field's name and rectangle."""
     with pikepdf.open(book.pdf) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            fields = [(str(a.T), [float(x) for x in a.Rect]) for a in page.get("/Annots", []) if a.Subtype == "/Widget"]
+            fields = [
+                (str(a.T), [float(x) for x in a.Rect])
+                for a in page.get("/Annots", [])
+                if a.Subtype == "/Widget"
+            ]
             if fields:
                 return number, fields
     pytest.fail("the PDF has no form fields")
@@ -119,7 +127,9 @@ def test_fields_show_take_typing_and_keep_it(browser, viewer, book, workbook_pag
     data = base64.b64encode(book.pdf.read_bytes()).decode()
     page = browser.new_page(viewport={"width": 1000, "height": 1300})
     outside = []
-    page.on("request", lambda request: None if request.url.startswith(viewer.url) else outside.append(request.url))
+    page.on(
+        "request", lambda request: None if request.url.startswith(viewer.url) else outside.append(request.url)
+    )
     page.goto(viewer.url)
     page.wait_for_function("window.ready === true")
     page.evaluate("([data, number]) => view(data, number)", [data, number])
@@ -145,8 +155,10 @@ def test_fields_show_take_typing_and_keep_it(browser, viewer, book, workbook_pag
         page_height = float(pdf.pages[number - 1].MediaBox[3])
 
     # Drawn by the fields' appearances alone: nothing over the lines before, the answer after.
-    before, after = page.evaluate("([data, n]) => draw(data, n)", [data, number]), page.evaluate(
-        "([data, n]) => draw(data, n)", [saved, number])
+    before, after = (
+        page.evaluate("([data, n]) => draw(data, n)", [data, number]),
+        page.evaluate("([data, n]) => draw(data, n)", [saved, number]),
+    )
     (tmp_path / "drawn-filled.png").write_bytes(base64.b64decode(after))
     assert ink(before, rect, page_height) == 0
     assert ink(after, rect, page_height) > 200

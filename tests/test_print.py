@@ -17,15 +17,20 @@ import zxingcpp
 from bs4 import BeautifulSoup
 
 from conftest import BOOK, EPOCH, OVERRIDES, ROOT, SLUG
-from post import letters
-
 from guidebook.page_size import page_size_inches
 from guidebook.pdf.paperback import inside_margin, print_rasters
 from guidebook.pdf.press import (
-    BLEED_IN, FORMATS, PrintSettingError, pdf_format, print_colours, print_profile, printed_address,
+    BLEED_IN,
+    FORMATS,
+    PrintSettingError,
+    pdf_format,
+    print_colours,
+    print_profile,
+    printed_address,
 )
-from preflight import preflight
 from guidebook.pdf.wrap import BARCODE_IN, BARCODE_MARGIN_IN, spine_width, write_wrap
+from post import letters
+from preflight import preflight
 
 POINTS = 72  # a PDF's unit, to the inch
 TRIM = page_size_inches(BOOK["book_trim_size"])
@@ -67,7 +72,11 @@ def test_every_interior_page_has_the_trim_size_and_bleeds_on_its_outer_edges(int
     for number, page in enumerate(interior.pages, start=1):
         assert close(box(page, "/TrimBox"), (0, 0, width, height)), number
         # a right-hand (odd) page bleeds to the right, a left-hand page to the left; both top and bottom
-        outer = (0, -BLEED, width + BLEED, height + BLEED) if number % 2 else (-BLEED, -BLEED, width, height + BLEED)
+        outer = (
+            (0, -BLEED, width + BLEED, height + BLEED)
+            if number % 2
+            else (-BLEED, -BLEED, width, height + BLEED)
+        )
         assert close(box(page, "/BleedBox"), outer), number
         assert close(box(page, "/MediaBox"), outer), number
 
@@ -119,7 +128,10 @@ def test_pdf_x_4_is_a_setting(book, tmp_path):
 MISPRINTS = {
     "an RGB colour": (".back-cover .back-description { color: rgb(200 30 30); }", "RGB colour"),
     "an opacity": (".back-publisher { opacity: 0.5; }", "partly transparent"),
-    "small text in four inks": (".back-cover .back-description { color: var(--brand-accent); }", "not black ink alone"),
+    "small text in four inks": (
+        ".back-cover .back-description { color: var(--brand-accent); }",
+        "not black ink alone",
+    ),
 }
 
 
@@ -147,7 +159,9 @@ def test_a_photo_prints_in_the_press_inks(book, tmp_path, in_inks):
     if in_inks:
         print_rasters(static, print_profile(BOOK["book_print_profile"]))
     with (static / "cover-wrap.css").open("a", encoding="utf-8") as stylesheet:
-        stylesheet.write('.back-publisher::after { content: url("photo.png"); display: block; image-resolution: 300dpi; }\n')
+        stylesheet.write(
+            '.back-publisher::after { content: url("photo.png"); display: block; image-resolution: 300dpi; }\n'
+        )
     wrap(static, tmp_path / "cover.pdf")
     found = preflight(tmp_path / "cover.pdf")
     assert found == [] if in_inks else any("RGB" in line for line in found), found
@@ -164,13 +178,17 @@ def test_a_screen_profile_or_an_unknown_format_is_no_print_setting():
 def test_the_ebook_pdf_stays_rgb(book):
     """The paperback's inks are for paper: the PDF for screens keeps the screen's colours."""
     with pikepdf.open(book.pdf) as pdf:
-        assert "/OutputIntents" not in pdf.Root or all(i.DestOutputProfile.N == 3 for i in pdf.Root.OutputIntents)
+        assert "/OutputIntents" not in pdf.Root or all(
+            i.DestOutputProfile.N == 3 for i in pdf.Root.OutputIntents
+        )
         assert b" rg" in pdf.pages[1].Contents.read_bytes() and "/StructTreeRoot" in pdf.Root
 
 
 def test_a_brand_colour_without_a_cmyk_twin_is_named_with_its_line(tmp_path):
     brand = tmp_path / "brand.css"
-    brand.write_text(":root { --brand-ink: #1f2933; --brand-ink-cmyk: device-cmyk(0 0 0 1); --brand-tint: #eee; }")
+    brand.write_text(
+        ":root { --brand-ink: #1f2933; --brand-ink-cmyk: device-cmyk(0 0 0 1); --brand-tint: #eee; }"
+    )
     css = tmp_path / "print.css"
     css.write_text("p { color: var(--brand-ink); }\n.box { background: var(--brand-tint); }\n")
     rules, problems = print_colours([css], brand)
@@ -217,7 +235,9 @@ def ink_columns(page) -> tuple[int, int]:
 def test_margins_are_mirrored_with_the_wider_one_inside(book, interior, page_texts):
     document = pypdfium2.PdfDocument(book.print_interior)
     # a spread of running text: a full left page and the right page facing it
-    left = next(n for n in range(2, len(page_texts), 2) if min(len(page_texts[n - 1]), len(page_texts[n])) > 500)
+    left = next(
+        n for n in range(2, len(page_texts), 2) if min(len(page_texts[n - 1]), len(page_texts[n])) > 500
+    )
     trim_x = {left: BLEED, left + 1: 0}  # where the trim starts on each rendered page
     first_left, last_left = (x - trim_x[left] for x in ink_columns(document[left - 1]))
     first_right, last_right = (x - trim_x[left + 1] for x in ink_columns(document[left]))
@@ -280,11 +300,20 @@ def test_the_barcode_area_is_left_empty(book):
     # the back cover's bottom right corner, inside the trim, where the spine starts
     right = (BLEED + TRIM[0] * POINTS - BARCODE_MARGIN_IN * POINTS) * scale
     bottom = (BLEED + TRIM[1] * POINTS - BARCODE_MARGIN_IN * POINTS) * scale
-    area = bitmap.crop((int(right - BARCODE_IN[0] * POINTS * scale), int(bottom - BARCODE_IN[1] * POINTS * scale),
-                        int(right), int(bottom)))
+    area = bitmap.crop(
+        (
+            int(right - BARCODE_IN[0] * POINTS * scale),
+            int(bottom - BARCODE_IN[1] * POINTS * scale),
+            int(right),
+            int(bottom),
+        )
+    )
     assert len(area.getcolors(1 << 24)) == 1, "something is drawn where the barcode goes"
     # and the test can see drawing: the back cover's text is not one colour
-    assert len(bitmap.crop((int(BLEED * scale), int(BLEED * scale), int(right), int(bottom))).getcolors(1 << 24)) > 1
+    assert (
+        len(bitmap.crop((int(BLEED * scale), int(BLEED * scale), int(right), int(bottom))).getcolors(1 << 24))
+        > 1
+    )
 
 
 def spine_text(book, pages: int, tmp_path) -> str:
@@ -331,8 +360,13 @@ def lab(image, source) -> tuple[float, float, float]:
     """A one-pixel image's colour in CIELAB (D50), through the profile of its ``source`` space."""
     from PIL import ImageCms
 
-    transform = ImageCms.buildTransform(source, ImageCms.createProfile("LAB"), image.mode, "LAB",
-                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    transform = ImageCms.buildTransform(
+        source,
+        ImageCms.createProfile("LAB"),
+        image.mode,
+        "LAB",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    )
     lightness, a, b = ImageCms.applyTransform(image, transform).getpixel((0, 0))
     return lightness * 100 / 255, a - 128, b - 128
 
@@ -354,7 +388,7 @@ def test_the_brand_inks_look_like_the_screen_colours():
             assert inks == [0, 0, 0, 1], name
             continue
         hex_colour = tokens[name].lstrip("#")
-        rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
         printed = lab(Image.new("CMYK", (1, 1), tuple(round(share * 255) for share in inks)), paper)
         shown = lab(Image.new("RGB", (1, 1), rgb), screen)
         assert math.dist(printed, shown) < 6, (name, printed, shown)

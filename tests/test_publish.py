@@ -8,8 +8,8 @@ import zipfile
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import BOOK, EPOCH, OVERRIDES, ROOT, SLUG
 
+from conftest import BOOK, EPOCH, OVERRIDES, ROOT, SLUG
 from guidebook.tools import dist, system
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -61,7 +61,9 @@ def test_pages_workflow_tests_builds_and_deploys_the_site_on_push_to_main():
     assert workflow["on"]["push"]["branches"] == ["main"]
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert job_targets(build) == ["system-packages", "test", "all"]
-    upload = [step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact")]
+    upload = [
+        step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact")
+    ]
     assert [step["with"]["path"] for step in upload] == ["_build/html"]
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -107,7 +109,9 @@ def test_workflows_install_system_packages_with_the_ci_script():
 
 def test_readme_apt_get_line_lists_the_ci_packages():
     line = re.search(r"apt-get install (.+)", (ROOT / "README.md").read_text()).group(1)
-    assert set(line.split()) == ci_packages(), "the README's apt-get line and system.py's Debian packages must agree"
+    assert set(line.split()) == ci_packages(), (
+        "the README's apt-get line and system.py's Debian packages must agree"
+    )
 
 
 # ── Read the Docs ────────────────────────────────────────────────────────────
@@ -135,7 +139,9 @@ def check_readthedocs_config(config: dict) -> None:
     tools = build.get("tools")
     assert isinstance(tools, dict) and tools, "build.tools needs at least one tool"
     assert set(tools) <= RTD_TOOLS, f"unknown tools: {set(tools) - RTD_TOOLS}"
-    assert "python" not in tools or tools["python"] in RTD_PYTHON, "build.tools.python must be a string like \"3.11\""
+    assert "python" not in tools or tools["python"] in RTD_PYTHON, (
+        'build.tools.python must be a string like "3.11"'
+    )
     apt = build.get("apt_packages", [])
     assert isinstance(apt, list) and all(isinstance(p, str) and RTD_APT_NAME.fullmatch(p) for p in apt)
     commands = build.get("commands")
@@ -158,15 +164,31 @@ def test_readthedocs_apt_packages_come_from_the_ci_list():
     assert set(apt) <= ci_packages(), f"not in system.py's Debian packages: {set(apt) - ci_packages()}"
 
 
-@pytest.mark.parametrize("config, problem", [
-    ({"version": 2}, "build: is required"),
-    ({"version": 1, "build": {"os": "ubuntu-24.04", "tools": {"python": "3.11"}}}, "version"),
-    ({"version": 2, "build": {"os": "ubuntu-99.04", "tools": {"python": "3.11"}}}, "build.os"),
-    ({"version": 2, "build": {"os": "ubuntu-24.04", "tools": {"python": 3.11}}}, "build.tools.python"),
-    ({"version": 2, "build": {"os": "ubuntu-24.04", "tools": {"python": "3.11"}, "command": ["make"]}}, "unknown"),
-    ({"version": 2, "formats": "all", "build": {"os": "ubuntu-24.04", "tools": {"python": "3.11"},
-                                                 "commands": ["make readthedocs"]}}, "cannot be used"),
-])
+@pytest.mark.parametrize(
+    "config, problem",
+    [
+        ({"version": 2}, "build: is required"),
+        ({"version": 1, "build": {"os": "ubuntu-24.04", "tools": {"python": "3.11"}}}, "version"),
+        ({"version": 2, "build": {"os": "ubuntu-99.04", "tools": {"python": "3.11"}}}, "build.os"),
+        ({"version": 2, "build": {"os": "ubuntu-24.04", "tools": {"python": 3.11}}}, "build.tools.python"),
+        (
+            {"version": 2, "build": {"os": "ubuntu-24.04", "tools": {"python": "3.11"}, "command": ["make"]}},
+            "unknown",
+        ),
+        (
+            {
+                "version": 2,
+                "formats": "all",
+                "build": {
+                    "os": "ubuntu-24.04",
+                    "tools": {"python": "3.11"},
+                    "commands": ["make readthedocs"],
+                },
+            },
+            "cannot be used",
+        ),
+    ],
+)
 def test_the_readthedocs_check_is_strict(config, problem):
     with pytest.raises(AssertionError, match=re.escape(problem)):
         check_readthedocs_config(config)
@@ -185,14 +207,22 @@ def test_readthedocs_gets_the_site_and_one_file_per_download(book, tmp_path):
 
 def release_files(name: str) -> list[str]:
     """The files of a release, each with its SHA-256 sum: the ebooks, the website and the paperback."""
-    return [f"{name}.zip", f"{name}.pdf", f"{name}.epub", f"{name}-print-interior.pdf", f"{name}-print-cover.pdf"]
+    return [
+        f"{name}.zip",
+        f"{name}.pdf",
+        f"{name}.epub",
+        f"{name}-print-interior.pdf",
+        f"{name}-print-cover.pdf",
+    ]
 
 
 def test_dist_writes_the_named_release_with_checksums(book, tmp_path):
     name = dist.release_name(SLUG, BOOK["book_edition"])
     assert name == f"{SLUG}-{BOOK['book_edition']}"
     files = dist.package(book.out, tmp_path / "dist", name, epoch=EPOCH)
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted([*release_files(name), f"{name}.sha256"])
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted(
+        [*release_files(name), f"{name}.sha256"]
+    )
     sums = dict(line.split("  ")[::-1] for line in files[-1].read_text().splitlines())
     assert sorted(sums) == sorted(release_files(name))
     for filename, digest in sums.items():
@@ -225,7 +255,9 @@ def test_dist_command_builds_and_names_the_release_by_the_edition(overridden):
     """`make dist` with -D book_edition=9.9 (the session's build with overridden settings)."""
     edition = OVERRIDES["book_edition"]
     release = f"{SLUG}-{edition}"
-    assert sorted(p.name for p in (overridden.out / "dist").iterdir()) == sorted([*release_files(release), f"{release}.sha256"])
+    assert sorted(p.name for p in (overridden.out / "dist").iterdir()) == sorted(
+        [*release_files(release), f"{release}.sha256"]
+    )
     assert f"Release {release}:" in overridden.log
 
 
@@ -237,7 +269,9 @@ SOURCE_SUFFIXES = {".md", ".rst", ".py", ".pickle", ".doctree", ".ipynb"}
 
 def test_site_has_no_build_or_source_files(book):
     paths = [path for path in book.html.rglob("*") if path.is_file()]  # Sphinx leaves _sources/ empty
-    stray = [p for p in paths if p.name in STRAY_NAMES or p.suffix in SOURCE_SUFFIXES or p.name.endswith(".md.txt")]
+    stray = [
+        p for p in paths if p.name in STRAY_NAMES or p.suffix in SOURCE_SUFFIXES or p.name.endswith(".md.txt")
+    ]
     assert not stray, f"build or source files in the published site: {stray}"
     # .buildinfo is Sphinx's record of the settings the pages were made with
     hidden = [p for p in paths if p.name.startswith(".") and p.name != ".buildinfo"]
@@ -275,7 +309,9 @@ def test_every_page_carries_a_strict_content_security_policy(book):
                     f"{page.name}: {directive} allows {source}: only the site's own files may load"
                 )
         assert "data:" not in policy.get("script-src", []), page.name
-        allowed_hashes = {s[len("'sha256-"):-1] for s in policy.get("script-src", []) if s.startswith("'sha256-")}
+        allowed_hashes = {
+            s[len("'sha256-") : -1] for s in policy.get("script-src", []) if s.startswith("'sha256-")
+        }
         for script in soup.find_all("script", src=False):
             if script.get("type", "text/javascript") not in ("text/javascript", "module"):
                 continue  # data, such as JSON-LD, is not run

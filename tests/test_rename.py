@@ -26,7 +26,7 @@ class Run:
 def redirects(conf: Path) -> dict[str, str]:
     text = conf.read_text(encoding="utf-8")
     start = text.index("\nredirects = {") + len("\nredirects = ")
-    return ast.literal_eval(text[start:text.index("}", start) + 1])
+    return ast.literal_eval(text[start : text.index("}", start) + 1])
 
 
 def toctree(docs: Path) -> list[str]:
@@ -41,23 +41,29 @@ def docs(tmp_path) -> Path:
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("_static"))
     shutil.copy2(ROOT / "conf.py", tmp_path / "conf.py")
     chapter = docs / "08-conclusion.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + f"\nSee [the alternatives]({OLD}.md#top).\n",
-                       encoding="utf-8")
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + f"\nSee [the alternatives]({OLD}.md#top).\n", encoding="utf-8"
+    )
     return docs
 
 
 @pytest.fixture
 def rename_in(capsys):
     """Run the tool as `make rename` does, on a copy of docs/ and the conf.py beside it."""
+
     def run(docs: Path, *names: str) -> Run:
         returncode = tool.main([*names, "--docs", str(docs), "--conf", str(docs.parent / "conf.py")])
         out = capsys.readouterr()
         return Run(returncode, out.out, out.err)
+
     return run
 
 
 def snapshot(docs: Path) -> dict[str, bytes]:
-    return {p.relative_to(docs.parent).as_posix(): p.read_bytes() for p in [*docs.rglob("*.md"), docs.parent / "conf.py"]}
+    return {
+        p.relative_to(docs.parent).as_posix(): p.read_bytes()
+        for p in [*docs.rglob("*.md"), docs.parent / "conf.py"]
+    }
 
 
 def test_rename_updates_the_contents_every_link_and_the_redirects(docs, rename_in):
@@ -75,20 +81,32 @@ def test_rename_updates_the_contents_every_link_and_the_redirects(docs, rename_i
 def test_a_chapter_renamed_twice_redirects_straight_to_its_last_name(docs, rename_in):
     assert rename_in(docs, OLD, NEW).returncode == 0
     assert rename_in(docs, NEW, "12-offer-alternatives").returncode == 0
-    assert redirects(docs.parent / "conf.py") == {OLD: "12-offer-alternatives.html", NEW: "12-offer-alternatives.html"}
+    assert redirects(docs.parent / "conf.py") == {
+        OLD: "12-offer-alternatives.html",
+        NEW: "12-offer-alternatives.html",
+    }
     # back to its first name: that address is a chapter again, not a redirect
     assert rename_in(docs, "12-offer-alternatives", OLD).returncode == 0
     assert redirects(docs.parent / "conf.py") == {NEW: f"{OLD}.html", "12-offer-alternatives": f"{OLD}.html"}
 
 
-@pytest.mark.parametrize("names, message", [
-    (("04-nowhere", NEW), "there is no chapter docs/04-nowhere.md. The chapters are: 01-introduction, "),
-    ((OLD, "05-focus-on-self-growth"), "docs/05-focus-on-self-growth.md already exists. Choose another name"),
-    ((OLD, "Offer Alternatives"), "'Offer Alternatives' cannot be a chapter's name: write a number, a hyphen"),
-    ((OLD, "05_offer"), "'05_offer' cannot be a chapter's name"),
-    (("index", "00-home"), "docs/index.md is not a chapter"),
-    ((OLD,), "give the chapter's name and its new name: make rename FROM="),
-])
+@pytest.mark.parametrize(
+    "names, message",
+    [
+        (("04-nowhere", NEW), "there is no chapter docs/04-nowhere.md. The chapters are: 01-introduction, "),
+        (
+            (OLD, "05-focus-on-self-growth"),
+            "docs/05-focus-on-self-growth.md already exists. Choose another name",
+        ),
+        (
+            (OLD, "Offer Alternatives"),
+            "'Offer Alternatives' cannot be a chapter's name: write a number, a hyphen",
+        ),
+        ((OLD, "05_offer"), "'05_offer' cannot be a chapter's name"),
+        (("index", "00-home"), "docs/index.md is not a chapter"),
+        ((OLD,), "give the chapter's name and its new name: make rename FROM="),
+    ],
+)
 def test_a_rename_that_cannot_be_done_changes_nothing_and_says_why(docs, rename_in, names, message):
     before = snapshot(docs)
     result = rename_in(docs, *names)

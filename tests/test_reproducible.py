@@ -17,7 +17,6 @@ import pytest
 
 from book_copy import build, copy_book, hashes
 from conftest import ROOT, SLUG
-
 from guidebook.build_date import last_commit_epoch
 
 
@@ -94,5 +93,8 @@ def test_the_builds_are_dated_source_date_epoch(two_builds):
     with pikepdf.open(build / "pdf" / f"{SLUG}.pdf") as pdf:
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20260101000000")
     with zipfile.ZipFile(build / "epub" / f"{SLUG}.epub") as epub:
-        assert '<meta property="dcterms:modified">2026-01-01T00:00:00Z</meta>' in epub.read("content.opf").decode()
+        assert (
+            '<meta property="dcterms:modified">2026-01-01T00:00:00Z</meta>'
+            in epub.read("content.opf").decode()
+        )
         assert {info.date_time for info in epub.infolist()} == {(2026, 1, 1, 0, 0, 0)}

@@ -35,13 +35,19 @@ def build_chapters(folder: Path, snippets: dict[str, str], offsets: dict | None 
     (docs / "conf.py").write_text("from tiny_book import *\n", encoding="utf-8")
     names = [f"c{n:02}" for n in range(len(snippets))]
     toctree = "\n".join(names)
-    (docs / "index.md").write_text(f"---\ndescription: A small book.\n---\n\n# A Small Book\n\n```{{toctree}}\n{toctree}\n```\n")
+    (docs / "index.md").write_text(
+        f"---\ndescription: A small book.\n---\n\n# A Small Book\n\n```{{toctree}}\n{toctree}\n```\n"
+    )
     offsets = offsets or {}
     where = {}
     for n, (name, (case, snippet)) in enumerate(zip(names, snippets.items())):
         before = FRONT.format(n=n)
         (docs / f"{name}.md").write_text(before + snippet + "\n", encoding="utf-8")
-        line = None if case in offsets and offsets[case] is None else before.count("\n") + 1 + offsets.get(case, 0)
+        line = (
+            None
+            if case in offsets and offsets[case] is None
+            else before.count("\n") + 1 + offsets.get(case, 0)
+        )
         where[case] = (f"{name}.md", line)
     warning = io.StringIO()
     app = SphinxTestApp("html", srcdir=docs, status=io.StringIO(), warning=warning)
@@ -56,7 +62,7 @@ def report_at(log: str, name: str, line: int | None) -> str:
     """The message for ``name:line`` ("docs/x.md:12: ERROR: …") with its "What to do" line."""
     lines = log.splitlines()
     where = f"{name}:{line}:" if line else f"{name}:"  # None: any line, or none
-    reports = [" ".join(lines[n:n + 2]) for n, entry in enumerate(lines) if entry.startswith(where)]
+    reports = [" ".join(lines[n : n + 2]) for n, entry in enumerate(lines) if entry.startswith(where)]
     assert reports, f"no message names {where}\n{log}"
     return "\n".join(reports)
 
@@ -78,21 +84,38 @@ SCRIPT = f"<script>alert('{TOKEN}')</script>"
 INSERTIONS = {
     "script in raw HTML": (SCRIPT, "use Markdown instead"),
     "raw html directive": (f"```{{raw}} html\n{SCRIPT}\n```", "use Markdown instead"),
-    "event handler in an HTML image": (f'<img src="x.png" onerror="alert(\'{TOKEN}\')">', "HTML is not allowed"),
+    "event handler in an HTML image": (
+        f'<img src="x.png" onerror="alert(\'{TOKEN}\')">',
+        "HTML is not allowed",
+    ),
     "HTML admonition": (f'<div class="admonition note">{TOKEN}</div>', "HTML is not allowed"),
-    "include of a file outside docs": ("```{include} ../secret.txt\n```", "{include} would copy another file"),
-    "literalinclude of a file outside docs": ("```{literalinclude} ../secret.txt\n```", "{literalinclude} would copy"),
+    "include of a file outside docs": (
+        "```{include} ../secret.txt\n```",
+        "{include} would copy another file",
+    ),
+    "literalinclude of a file outside docs": (
+        "```{literalinclude} ../secret.txt\n```",
+        "{literalinclude} would copy",
+    ),
     "csv-table from a file": ("```{csv-table}\n:file: ../secret.txt\n```", "csv-table"),
     "raw directive from a file": ("```{raw} html\n:file: ../secret.txt\n```", "HTML is not allowed"),
-    "download of a file outside docs": ("Get {download}`the file <../secret.txt>`.", "outside the book's docs/"),
+    "download of a file outside docs": (
+        "Get {download}`the file <../secret.txt>`.",
+        "outside the book's docs/",
+    ),
     "image from outside docs": ("![secret](../secret.png)", "outside the book's docs/"),
     # reStructuredText inside a chapter goes through the same checks
-    "raw directive in eval-rst": (f"```{{eval-rst}}\n.. raw:: html\n\n   {SCRIPT}\n```", "HTML is not allowed", 1),
+    "raw directive in eval-rst": (
+        f"```{{eval-rst}}\n.. raw:: html\n\n   {SCRIPT}\n```",
+        "HTML is not allowed",
+        1,
+    ),
     "include in eval-rst": ("```{eval-rst}\n.. include:: ../secret.txt\n```", "{include} would copy", 1),
     "raw role in eval-rst": (
         # docutils may report this one without its line
         f"```{{eval-rst}}\n.. role:: html(raw)\n   :format: html\n\nA :html:`{SCRIPT}` here.\n```",
-        "raw (and derived) roles disabled", None,
+        "raw (and derived) roles disabled",
+        None,
     ),
 }
 

@@ -16,9 +16,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import BOOK, ROOT
+from guidebook.tools.site_server import SiteServer, site_path
 from guidebook.website.assets import bundle_stylesheets, prune_css
 from guidebook.website.pages import reading_minutes
-from guidebook.tools.site_server import SiteServer, site_path
 
 SITE_URL = BOOK["book_site_url"]
 DOCS = ROOT / "docs"
@@ -32,7 +32,9 @@ def front_matter(doc: str) -> dict:
 
 @pytest.fixture(scope="session")
 def pages(book) -> dict[str, BeautifulSoup]:
-    return {p.stem: BeautifulSoup(p.read_text(encoding="utf-8"), "lxml") for p in sorted(book.html.glob("*.html"))}
+    return {
+        p.stem: BeautifulSoup(p.read_text(encoding="utf-8"), "lxml") for p in sorted(book.html.glob("*.html"))
+    }
 
 
 def meta(soup: BeautifulSoup, key: str) -> str | None:
@@ -104,7 +106,9 @@ def test_chapter_descriptions_come_from_front_matter(pages):
 
 def test_link_previews_show_the_cover(pages, book):
     cover = book.html / "_static" / "cover.png"
-    assert cover.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "the preview picture _static/cover.png is not in the site"
+    assert cover.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", (
+        "the preview picture _static/cover.png is not in the site"
+    )
     for doc in ["index", *CHAPTERS]:
         assert meta(pages[doc], "og:image") == SITE_URL + "_static/cover.png", doc
         assert BOOK["book_title"] in meta(pages[doc], "og:image:alt"), doc
@@ -280,6 +284,7 @@ def test_site_server_serves_under_the_site_path_with_404_and_gzip(tmp_path):
     (tmp_path / "book.epub").write_bytes(b"PK")
     (tmp_path.parent / "secret.txt").write_text("no")
     with SiteServer(tmp_path, "/guide/") as server:
+
         def get(path, **headers):
             request = urllib.request.Request(server.url.replace("/guide/", "") + path, headers=headers)
             try:
@@ -301,7 +306,7 @@ def test_site_server_serves_under_the_site_path_with_404_and_gzip(tmp_path):
 
 
 def luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -319,9 +324,20 @@ def brand_tokens() -> dict[str, str]:
 @pytest.mark.parametrize("mode", ["", "dark-"])
 def test_brand_colour_pairs_meet_wcag_aa(mode):
     tokens = brand_tokens()
-    t = {name: tokens[mode + name] for name in ("ink", "muted", "paper", "primary", "primary-ink", "accent", "tint")}
-    text_pairs = [("ink", "paper"), ("muted", "paper"), ("primary", "paper"), ("ink", "tint"),
-                  ("muted", "tint"), ("primary", "tint"), ("primary-ink", "primary"), ("paper", "primary")]
+    t = {
+        name: tokens[mode + name]
+        for name in ("ink", "muted", "paper", "primary", "primary-ink", "accent", "tint")
+    }
+    text_pairs = [
+        ("ink", "paper"),
+        ("muted", "paper"),
+        ("primary", "paper"),
+        ("ink", "tint"),
+        ("muted", "tint"),
+        ("primary", "tint"),
+        ("primary-ink", "primary"),
+        ("paper", "primary"),
+    ]
     for fg, bg in text_pairs:
         assert contrast(t[fg], t[bg]) >= 4.5, (mode, fg, bg, round(contrast(t[fg], t[bg]), 2))
     # the focus outline, against the page and the sidebar

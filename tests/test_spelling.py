@@ -14,7 +14,7 @@ WORDS = ROOT / ".codespell-words.txt"
 CHAPTERS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))
 CHECKS = [[], ["--builtin", "en-GB_to_en-US", *CHAPTERS]]
 # Written in two halves, so that this file passes the check it tests.
-TYPO, BRITISH = "rec" "ieve", "col" "our"
+TYPO, BRITISH = "rec" + "ieve", "col" + "our"
 
 
 def codespell(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -33,7 +33,10 @@ def book_with_typos(tmp_path) -> Path:
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("_static"))
     chapter = tmp_path / "docs/04-offer-alternatives.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + f"\nYou will {TYPO} the workbook.\nPick a {BRITISH}.\n", encoding="utf-8")
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + f"\nYou will {TYPO} the workbook.\nPick a {BRITISH}.\n",
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -51,7 +54,10 @@ def test_a_misspelt_word_fails_with_file_and_line(book_with_typos):
 def test_british_spelling_in_a_chapter_fails(book_with_typos):
     result = codespell("--builtin", "en-GB_to_en-US", *CHAPTERS, cwd=book_with_typos)
     assert result.returncode != 0
-    assert f"docs/04-offer-alternatives.md:{len(lines_of(book_with_typos))}: {BRITISH} ==> color" in result.stdout
+    assert (
+        f"docs/04-offer-alternatives.md:{len(lines_of(book_with_typos))}: {BRITISH} ==> color"
+        in result.stdout
+    )
 
 
 def test_a_listed_word_is_accepted(book_with_typos):

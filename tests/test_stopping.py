@@ -23,21 +23,34 @@ STOPPED = "Build stopped; the last good output"
 # (make's target, the signal, seconds after the start): from the system check to the writers.
 # The system check is caught while it asks Python for its venv module (its handlers are set by then).
 DURING_THE_SYSTEM_CHECK = "import ensurepip"
-MOMENTS = [("html", signal.SIGINT, DURING_THE_SYSTEM_CHECK), ("html", signal.SIGINT, 0.8), ("html", signal.SIGTERM, 1.6),
-           ("html", signal.SIGHUP, 2.4), ("all", signal.SIGINT, 3.5)]
+MOMENTS = [
+    ("html", signal.SIGINT, DURING_THE_SYSTEM_CHECK),
+    ("html", signal.SIGINT, 0.8),
+    ("html", signal.SIGTERM, 1.6),
+    ("html", signal.SIGHUP, 2.4),
+    ("all", signal.SIGINT, 3.5),
+]
 
 
 def make(book: Path, *targets: str) -> subprocess.Popen:
     # -o: the .venv is the checkout's, never remade from a copy
-    return subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", *targets], cwd=book,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", *targets],
+        cwd=book,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def running_in(session: int) -> list[str]:
     """The processes of a session still running (a zombie is already gone, waiting to be reaped)."""
     ps = subprocess.run(["ps", "-A", "-o", "pid=,stat=,command="], capture_output=True, text=True).stdout
     found = []
-    for pid, state, command in (line.split(None, 2) for line in ps.splitlines() if len(line.split(None, 2)) == 3):
+    for pid, state, command in (
+        line.split(None, 2) for line in ps.splitlines() if len(line.split(None, 2)) == 3
+    ):
         try:
             if os.getsid(int(pid)) == session and not state.startswith("Z"):
                 found.append(command)
@@ -55,8 +68,9 @@ def book(tmp_path_factory) -> Path:
     log = first.communicate(timeout=300)[0]
     assert first.returncode == 0, log
     chapter = book / "docs" / "04-offer-alternatives.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA sentence that is never published.\n",
-                       encoding="utf-8")
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + "\nA sentence that is never published.\n", encoding="utf-8"
+    )
     return book
 
 
@@ -75,7 +89,9 @@ def test_a_stopped_build_says_so_once_and_leaves_nothing_behind(book, target, si
     log = build.communicate(timeout=120)[0]
     time.sleep(0.5)
     assert build.returncode == -signum, log  # make stops on the signal, so a script sees it was stopped
-    assert log.strip() == f"{STOPPED} in _build is unchanged." or log.strip() == f"{STOPPED} is unchanged.", log
+    assert log.strip() == f"{STOPPED} in _build is unchanged." or log.strip() == f"{STOPPED} is unchanged.", (
+        log
+    )
     assert "Traceback" not in log and "make: ***" not in log
     assert not (book / "_build" / ".staging").exists()
     assert running_in(build.pid) == []
@@ -86,4 +102,6 @@ def test_the_next_build_works(book):
     after_stops = make(book, "html")
     log = after_stops.communicate(timeout=300)[0]
     assert after_stops.returncode == 0, log
-    assert "A sentence that is never published." in (book / "_build/html/04-offer-alternatives.html").read_text()
+    assert (
+        "A sentence that is never published." in (book / "_build/html/04-offer-alternatives.html").read_text()
+    )

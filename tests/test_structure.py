@@ -44,7 +44,8 @@ def epub_pages(epub: Path) -> dict[str, BeautifulSoup]:
     with zipfile.ZipFile(epub) as package:
         return {
             name: BeautifulSoup(package.read(name), "lxml")
-            for name in package.namelist() if name.endswith(".xhtml")
+            for name in package.namelist()
+            if name.endswith(".xhtml")
         }
 
 
@@ -121,7 +122,7 @@ def test_home_page_has_a_card_per_step_linking_to_its_chapter(book):
     for card, (_label, title) in zip(cards, STEPS):
         assert card.select_one(".sd-card-title").get_text(strip=True) == title
         link = card.find("a", class_="sd-stretched-link")
-        target = (book.html / link["href"].split("#")[0])
+        target = book.html / link["href"].split("#")[0]
         assert target.exists() and soup(target).find("h1").get_text(strip=True).rstrip("#¶") == title
 
 
@@ -131,7 +132,8 @@ def test_home_page_says_who_the_guide_is_for_and_offers_the_ebooks(book):
     assert "But your partner refuses." in page.select_one(".lead").get_text()
     buttons = page.select(".download-buttons a")
     assert [b["href"] for b in buttons] == [
-        f"downloads/{BOOK['book_slug']}.pdf", f"downloads/{BOOK['book_slug']}.epub"
+        f"downloads/{BOOK['book_slug']}.pdf",
+        f"downloads/{BOOK['book_slug']}.epub",
     ]
     for button in buttons:
         assert re.search(r"\(\d+(\.\d)? [KM]B\)", button.get_text()), button.get_text()
@@ -149,7 +151,9 @@ def test_every_call_to_action_uses_the_booking_setting(book):
     ctas = [a for page in pages for a in page.select("a.cta-button, a.book-booking-url")]
     assert len(ctas) >= 3
     assert {a["href"] for a in ctas} == {url}
-    epub_ctas = [a for page in epub_pages(book.epub).values() for a in page.select("a.cta-button, a.book-booking-url")]
+    epub_ctas = [
+        a for page in epub_pages(book.epub).values() for a in page.select("a.cta-button, a.book-booking-url")
+    ]
     assert len(epub_ctas) >= 2 and {a["href"] for a in epub_ctas} == {url}
     assert url in pdf_uris(book.pdf)
 
@@ -181,12 +185,14 @@ def test_chapters_follow_the_naming_convention():
 def test_changing_the_booking_link_changes_it_everywhere(overridden):
     new_url = OVERRIDES["book_booking_url"]
     html_ctas = [
-        a["href"] for p in overridden.html.glob("*.html")
+        a["href"]
+        for p in overridden.html.glob("*.html")
         for a in soup(p).select("a.cta-button, a.book-booking-url")
     ]
     assert len(html_ctas) >= 3 and set(html_ctas) == {new_url}
     epub_ctas = [
-        a["href"] for page in epub_pages(overridden.epub).values()
+        a["href"]
+        for page in epub_pages(overridden.epub).values()
         for a in page.select("a.cta-button, a.book-booking-url")
     ]
     assert len(epub_ctas) >= 2 and set(epub_ctas) == {new_url}

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_publish import job_targets, load_workflow, make_targets_called
-
 from guidebook.tools import system
+from test_publish import job_targets, load_workflow, make_targets_called
 
 MAKE = shutil.which("make")
 # Hides the HarfBuzz-Subset library from WeasyPrint, which opens its libraries with cffi's dlopen.
-HIDE_HARFBUZZ_SUBSET = '''
+HIDE_HARFBUZZ_SUBSET = """
 import cffi
 
 load = cffi.FFI.dlopen
@@ -30,7 +29,7 @@ def dlopen(self, name, *args, **kwargs):
 
 
 cffi.FFI.dlopen = dlopen
-'''
+"""
 
 
 def expected_command(*needs: str) -> str:
@@ -49,9 +48,24 @@ def test_pdf_builds_without_harfbuzz_subset_and_names_the_package_once(tmp_path)
     paths = [str(tmp_path), str(ROOT), str(ROOT / "tests"), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "build", "-b", "pdf", "-W", "-q", "-d", str(tmp_path / "doctrees"),
-         str(ROOT / "tests" / "roots" / "test-markup"), str(tmp_path / "out")],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "build",
+            "-b",
+            "pdf",
+            "-W",
+            "-q",
+            "-d",
+            str(tmp_path / "doctrees"),
+            str(ROOT / "tests" / "roots" / "test-markup"),
+            str(tmp_path / "out"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
@@ -72,7 +86,10 @@ def test_make_stops_before_building_when_a_library_is_missing(tmp_path):
     (fake / "ldconfig").chmod(0o755)
     out = tmp_path / "out"
     result = subprocess.run(
-        [MAKE, "all", f"OUT={out}"], cwd=ROOT, capture_output=True, text=True,
+        [MAKE, "all", f"OUT={out}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"},
     )
     assert result.returncode != 0
@@ -84,8 +101,11 @@ def test_make_stops_before_building_when_a_library_is_missing(tmp_path):
 def test_make_test_stops_before_testing_when_a_tool_is_missing(tmp_path):
     """A PATH with no tools on it: the tests' Java, Chromium, Node.js, npm and Poppler are missing."""
     result = subprocess.run(
-        [MAKE, "test", f"PYTHON={sys.executable}", "PYTEST_ARGS=--collect-only"], cwd=ROOT,
-        capture_output=True, text=True, env={**os.environ, "PATH": str(tmp_path)},
+        [MAKE, "test", f"PYTHON={sys.executable}", "PYTEST_ARGS=--collect-only"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": str(tmp_path)},
     )
     assert result.returncode != 0
     assert "The tests need Java, Chromium, Node.js, npm and Poppler" in result.stderr
@@ -93,13 +113,16 @@ def test_make_test_stops_before_testing_when_a_tool_is_missing(tmp_path):
     assert "collected" not in result.stdout, "the tests started"
 
 
-@pytest.mark.parametrize("release, expected", [
-    ('ID=debian\nVERSION_ID="12"', "debian"),
-    ("ID=ubuntu\nID_LIKE=debian", "ubuntu"),
-    ('ID=linuxmint\nID_LIKE="ubuntu debian"', "ubuntu"),
-    ("ID=fedora", "fedora"),
-    ('ID="arch"', None),
-])
+@pytest.mark.parametrize(
+    "release, expected",
+    [
+        ('ID=debian\nVERSION_ID="12"', "debian"),
+        ("ID=ubuntu\nID_LIKE=debian", "ubuntu"),
+        ('ID=linuxmint\nID_LIKE="ubuntu debian"', "ubuntu"),
+        ("ID=fedora", "fedora"),
+        ('ID="arch"', None),
+    ],
+)
 def test_the_system_is_read_from_os_release(tmp_path, release, expected):
     (tmp_path / "os-release").write_text(release + "\n")
     assert system.this_system(tmp_path / "os-release") == expected
@@ -119,7 +142,9 @@ def test_devcontainer_builds_with_make_and_forwards_the_live_preview():
     assert re.search(r"bookworm|trixie|debian", config["image"]), "a Debian-based image"
     commands = [config[key] for key in ("onCreateCommand", "postCreateCommand")]
     assert make_targets_called(commands) == ["system-packages", "all"]
-    live_port = int(re.search(r"^LIVE_PORT \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE).group(1))
+    live_port = int(
+        re.search(r"^LIVE_PORT \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE).group(1)
+    )
     assert config["forwardPorts"] == [live_port]
     assert "make live" in config["portsAttributes"][str(live_port)]["label"]
 
@@ -158,7 +183,9 @@ def test_no_test_or_benchmark_names_the_browser_path_itself():
 
 def test_wsl_is_recognised_and_gets_the_ubuntu_command(tmp_path, monkeypatch, capsys):
     version = tmp_path / "version"
-    version.write_text("Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0)\n")
+    version.write_text(
+        "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0)\n"
+    )
     assert system.in_wsl(version)
     version.write_text("Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)\n")
     assert not system.in_wsl(version)

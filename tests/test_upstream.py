@@ -87,9 +87,12 @@ def private_uses(path: Path) -> list[str]:
             found.append(f"line {node.lineno}: .__dict__")
         elif isinstance(node, ast.Assign):  # module.Name = ours: replacing an upstream object
             for target in node.targets:
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in {
-                    "sphinx", "docutils", "furo", "autobuild", "weasyprint", "directives", "roles"
-                }:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id
+                    in {"sphinx", "docutils", "furo", "autobuild", "weasyprint", "directives", "roles"}
+                ):
                     found.append(f"line {node.lineno}: replaces {target.value.id}.{target.attr}")
     return found
 
@@ -112,4 +115,9 @@ def test_the_private_name_check_sees_what_it_must(tmp_path):
         "self._mine = 1\n",
         encoding="utf-8",
     )
-    assert sorted(use.split(":")[0] for use in private_uses(module)) == ["line 1", "line 3", "line 4", "line 5"]
+    assert sorted(use.split(":")[0] for use in private_uses(module)) == [
+        "line 1",
+        "line 3",
+        "line 4",
+        "line 5",
+    ]

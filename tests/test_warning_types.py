@@ -31,7 +31,7 @@ def test_every_warning_of_the_extension_has_the_type_and_a_listed_subtype():
     for path in sorted((ROOT / "guidebook").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert 'type="guide"' not in text, f"{path.name}: use WARNING_TYPE and GuideWarning"
-        calls += re.findall(r"type=WARNING_TYPE, subtype=GuideWarning\.([A-Z_]+)", text)
+        calls += re.findall(r"type=WARNING_TYPE,\s*subtype=GuideWarning\.([A-Z_]+)", text)
     assert WARNING_TYPE == "guide"
     assert sorted(set(calls)) == sorted(
         member.name for member in GuideWarning

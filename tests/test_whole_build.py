@@ -25,17 +25,24 @@ CHAPTER = "docs/05-focus-on-self-growth.md"
 
 def run(book: Path, module: str, *args: str) -> str:
     overrides = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
-    result = subprocess.run([sys.executable, "-m", module, *args, "--out", str(book / "_build"), *overrides],
-                            cwd=book, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args, "--out", str(book / "_build"), *overrides],
+        cwd=book,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
 
 def published(folder: Path) -> dict[str, str]:
     """Every file by path; .buildinfo is Sphinx's note of its settings, paths included, and never published."""
-    return {name: digest for name, digest in hashes(folder, parts=("html", "dist")).items()
-            if not name.endswith("/.buildinfo")}
+    return {
+        name: digest
+        for name, digest in hashes(folder, parts=("html", "dist")).items()
+        if not name.endswith("/.buildinfo")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +54,9 @@ def edited_then_undone(overridden, tmp_path_factory) -> Path:
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(text + "\nA paragraph written, built, then taken out again.\n", encoding="utf-8")
     run(book, "guidebook.tools.build", "html")
-    assert "taken out again" in (book / "_build/html/05-focus-on-self-growth.html").read_text(encoding="utf-8")
+    assert "taken out again" in (book / "_build/html/05-focus-on-self-growth.html").read_text(
+        encoding="utf-8"
+    )
     chapter.write_text(text, encoding="utf-8")
     run(book, "guidebook.tools.dist")
     return book / "_build"

@@ -15,7 +15,11 @@ from test_browser import VIEWPORTS
 
 WORKBOOK = "09-workbook"
 # The questions, as the author writes them: a bold line just above each answer space.
-PROMPTS = re.findall(r"^\*\*(.+)\*\*\n\n:::\{answer-lines\}", (ROOT / "docs" / f"{WORKBOOK}.md").read_text(encoding="utf-8"), re.M)
+PROMPTS = re.findall(
+    r"^\*\*(.+)\*\*\n\n:::\{answer-lines\}",
+    (ROOT / "docs" / f"{WORKBOOK}.md").read_text(encoding="utf-8"),
+    re.M,
+)
 # Three boxes on two tabs: (tab, question, answer).
 ANSWERS = [
     ("Step 1: Reflect", "Fear of Vulnerability", "They worry about looking weak.\nAnd about being judged."),
@@ -77,7 +81,11 @@ def test_typing_an_answer_sends_it_nowhere(browser, site):
     origin = "/".join(site.url.split("/")[:3]) + "/"
     assert [r.url for r in requests if not r.url.startswith(origin)] == []
     # the page may still fetch its own pictures as it scrolls; nothing carries an answer
-    sent = [r for r in requests if r.method != "GET" or any(word in r.url for word in ("weak", "failure", "argument"))]
+    sent = [
+        r
+        for r in requests
+        if r.method != "GET" or any(word in r.url for word in ("weak", "failure", "argument"))
+    ]
     assert sent == []
     page.context.close()
 
@@ -95,7 +103,11 @@ def test_clear_asks_first_then_empties_every_box(browser, site):
     assert page.evaluate(values) == [""] * len(PROMPTS)
     page.reload()
     assert page.evaluate(values) == [""] * len(PROMPTS)
-    answers = [key for key in page.evaluate("Object.keys(localStorage)") if BOOK["book_slug"] in key and "answers" in key]
+    answers = [
+        key
+        for key in page.evaluate("Object.keys(localStorage)")
+        if BOOK["book_slug"] in key and "answers" in key
+    ]
     assert answers == []  # (reading.js keeps the reader's place under a key of its own)
     page.context.close()
 
@@ -244,17 +256,23 @@ def test_the_epub_says_where_to_write_under_every_prompt(book):
 
 def workbook_pages(reader: PdfReader) -> list[int]:
     """The workbook's pages (0-based), from its bookmark to the next chapter's."""
-    starts = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
+    starts = [
+        (item.title, reader.get_destination_page_number(item))
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
     titles = [title for title, _ in starts]
     first = dict(starts)["Workbook"]
-    following = [page for _, page in starts[titles.index("Workbook") + 1:]]
+    following = [page for _, page in starts[titles.index("Workbook") + 1 :]]
     return list(range(first, following[0] if following else len(reader.pages)))
 
 
 def text_fields(reader: PdfReader) -> list[tuple[int, object]]:
     return [
-        (number, annot.get_object()) for number, page in enumerate(reader.pages)
-        for annot in page.get("/Annots") or [] if annot.get_object().get("/FT") == "/Tx"
+        (number, annot.get_object())
+        for number, page in enumerate(reader.pages)
+        for annot in page.get("/Annots") or []
+        if annot.get_object().get("/FT") == "/Tx"
     ]
 
 
@@ -285,7 +303,9 @@ def test_answers_filled_in_and_saved_are_there_on_reopening(book, tmp_path):
     writer = PdfWriter(clone_from=book.pdf)
     answers = {}
     for page in writer.pages:
-        names = [str(a.get_object()["/T"]) for a in page.get("/Annots") or [] if a.get_object().get("/FT") == "/Tx"]
+        names = [
+            str(a.get_object()["/T"]) for a in page.get("/Annots") or [] if a.get_object().get("/FT") == "/Tx"
+        ]
         values = {name: f"My answer number {len(answers) + i + 1}" for i, name in enumerate(names)}
         if values:
             writer.update_page_form_field_values(page, values, auto_regenerate=False)

@@ -77,29 +77,48 @@ def fence_problems(lines: list[str], start: int = 0, end: int | None = None) -> 
         closing = next((n for n in range(number + 1, end) if is_closing(lines[n], char, count)), None)
         opening = lines[number].strip()
         if char == ":" and not info.strip():
-            problems.append((number + 1, (
-                f"the line '{opening}' starts a block with no name, so everything after it "
-                f"becomes part of that block.\n"
-                f"What to do: if it was meant to close a block, that block was already closed "
-                f"above: check the number of colons. A block opens with its name, "
-                f"e.g. ':::{{admonition}} Key idea', and closes with the same number of colons."
-            )))
+            problems.append(
+                (
+                    number + 1,
+                    (
+                        f"the line '{opening}' starts a block with no name, so everything after it "
+                        f"becomes part of that block.\n"
+                        f"What to do: if it was meant to close a block, that block was already closed "
+                        f"above: check the number of colons. A block opens with its name, "
+                        f"e.g. ':::{{admonition}} Key idea', and closes with the same number of colons."
+                    ),
+                )
+            )
         elif char == ":" and not DIRECTIVE_INFO.match(info):
-            problems.append((number + 1, (
-                f"the block '{opening}' is not written right: its name must be in curly "
-                f"brackets right after the colons.\n"
-                f"What to do: write it like ':::{{admonition}} Key idea' (colons, the name "
-                f"in {{}}, a space, then the title)."
-            )))
+            problems.append(
+                (
+                    number + 1,
+                    (
+                        f"the block '{opening}' is not written right: its name must be in curly "
+                        f"brackets right after the colons.\n"
+                        f"What to do: write it like ':::{{admonition}} Key idea' (colons, the name "
+                        f"in {{}}, a space, then the title)."
+                    ),
+                )
+            )
         if closing is None and (char == "`" or info.strip()):  # an unnamed one is reported above
-            problems.append((number + 1, (
-                f"the block '{opening}' that starts here is never closed, so the rest of the "
-                f"chapter falls inside it.\n"
-                f"What to do: add a line '{fence}' (the same number of "
-                f"{'colons' if char == ':' else 'backticks'}, {count}) where the block ends."
-                + (" A block inside another block needs fewer colons than the outer one: "
-                   "'::::{grid}' around ':::{grid-item-card}'." if char == ":" else "")
-            )))
+            problems.append(
+                (
+                    number + 1,
+                    (
+                        f"the block '{opening}' that starts here is never closed, so the rest of the "
+                        f"chapter falls inside it.\n"
+                        f"What to do: add a line '{fence}' (the same number of "
+                        f"{'colons' if char == ':' else 'backticks'}, {count}) where the block ends."
+                        + (
+                            " A block inside another block needs fewer colons than the outer one: "
+                            "'::::{grid}' around ':::{grid-item-card}'."
+                            if char == ":"
+                            else ""
+                        )
+                    ),
+                )
+            )
         closing = end if closing is None else closing
         if char == ":":
             problems += fence_problems(lines, number + 1, closing)
@@ -221,10 +240,37 @@ def explain_missing_image(app, report, image):
 # The blocks and inline markup a chapter of this guide may use (EDITING.md shows each),
 # for "did you mean" suggestions.
 KNOWN_DIRECTIVES = [
-    "admonition", "note", "tip", "important", "attention", "caution", "warning", "hint", "seealso",
-    "figure", "image", "toctree", "only", "epigraph", "topic", "rubric", "list-table", "csv-table",
-    "grid", "grid-item", "grid-item-card", "card", "tab-set", "tab-item", "button-link", "button-ref",
-    "dropdown", "answer-lines", "booking-button", "guide-note", "download-buttons",
+    "admonition",
+    "note",
+    "tip",
+    "important",
+    "attention",
+    "caution",
+    "warning",
+    "hint",
+    "seealso",
+    "figure",
+    "image",
+    "toctree",
+    "only",
+    "epigraph",
+    "topic",
+    "rubric",
+    "list-table",
+    "csv-table",
+    "grid",
+    "grid-item",
+    "grid-item-card",
+    "card",
+    "tab-set",
+    "tab-item",
+    "button-link",
+    "button-ref",
+    "dropdown",
+    "answer-lines",
+    "booking-button",
+    "guide-note",
+    "download-buttons",
 ]
 KNOWN_ROLES = ["ref", "doc", "download", "abbr", "sub", "sup", "booking", "original-post", "bdg", "octicon"]
 
@@ -291,7 +337,7 @@ def explain_front_matter(app, report):
         f"the front matter (the lines between the two '---' at the top) is not written right{detail}.",
         "it should read 'description: One sentence.' If the sentence has a colon or "
         "starts with a quote mark, put it all in double quotes: "
-        "description: \"Step 1: why a partner refuses.\"",
+        'description: "Step 1: why a partner refuses."',
     )
 
 
@@ -356,7 +402,10 @@ RULES = [
     (r"Directive '(?P<name>[^']+)': (?P<detail>.*argument.*)$", explain_missing_argument),
     (r"(parent of a 'grid-item'|children of a 'grid-row')", explain_grid),
     (r"Non-consecutive header level increase; (?P<detail>.*)$", explain_heading_levels),
-    (r"raw HTML is not allowed in the guide's chapters \((?P<snippet>.*)\)\. (?P<advice>.*)$", explain_raw_html),
+    (
+        r"raw HTML is not allowed in the guide's chapters \((?P<snippet>.*)\)\. (?P<advice>.*)$",
+        explain_raw_html,
+    ),
 ]
 
 
@@ -396,7 +445,9 @@ class ExplainWarnings(logging.Filter):
             message = TYPE_SUFFIX.sub("", logging.LogRecord.getMessage(record))
             location = getattr(record, "location", None) or ""
             path, _, line = location.rpartition(":") if re.search(r":\d*$", location) else (location, "", "")
-            report = Report(path, int(line) if line.isdigit() else None, message, getattr(record, "type", "") or "")
+            report = Report(
+                path, int(line) if line.isdigit() else None, message, getattr(record, "type", "") or ""
+            )
             problem, advice = explain(self.app, report)
         except Exception:  # never let an explanation hide the original report
             return True

@@ -51,11 +51,20 @@ class RefuseRaw(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"file": directives.unchanged, "url": directives.unchanged, "encoding": directives.unchanged}
+    option_spec = {
+        "file": directives.unchanged,
+        "url": directives.unchanged,
+        "encoding": directives.unchanged,
+    }
 
     def run(self):
         snippet = first_line("\n".join(self.content)) or f"{{raw}} {' '.join(self.arguments)}".strip()
-        logger.warning(ADVICE.format(snippet=snippet), location=self.get_location(), type=WARNING_TYPE, subtype=GuideWarning.RAW)
+        logger.warning(
+            ADVICE.format(snippet=snippet),
+            location=self.get_location(),
+            type=WARNING_TYPE,
+            subtype=GuideWarning.RAW,
+        )
         return []
 
 
@@ -71,14 +80,23 @@ class RefuseFileInsertion(SphinxDirective):
         logger.warning(
             "{%s} would copy another file (%s) into the chapter, and chapters cannot do that. "
             "Write the text into the chapter itself.",
-            self.name, " ".join(self.arguments), location=self.get_location(), type=WARNING_TYPE, subtype=GuideWarning.INCLUDE,
+            self.name,
+            " ".join(self.arguments),
+            location=self.get_location(),
+            type=WARNING_TYPE,
+            subtype=GuideWarning.INCLUDE,
         )
         return []
 
 
 def refuse_raw_html(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(nodes.raw)):
-        logger.warning(ADVICE.format(snippet=first_line(node.astext())), location=node, type=WARNING_TYPE, subtype=GuideWarning.RAW)
+        logger.warning(
+            ADVICE.format(snippet=first_line(node.astext())),
+            location=node,
+            type=WARNING_TYPE,
+            subtype=GuideWarning.RAW,
+        )
         node.parent.remove(node)
 
 
@@ -94,7 +112,10 @@ def refuse_files_outside_docs(app: Sphinx, doctree: nodes.document) -> None:
             logger.warning(
                 "%r is outside the book's docs/ folder, so it cannot be used in a chapter. "
                 "Copy it into docs/_static/ and refer to it there.",
-                target, location=node, type=WARNING_TYPE, subtype=GuideWarning.OUTSIDE,
+                target,
+                location=node,
+                type=WARNING_TYPE,
+                subtype=GuideWarning.OUTSIDE,
             )
             node.parent.remove(node)
 

@@ -61,7 +61,11 @@ def accessibility_metadata(config, has_images: bool) -> list[tuple[str, str]]:
         features.append("alternativeText")
     summary = (
         f"“{config.book_title}” meets {CONFORMS_TO.replace(' - ', ' and ')}. "
-        + ("Every image has a text alternative. " if has_images else "It is text only, apart from its cover. ")
+        + (
+            "Every image has a text alternative. "
+            if has_images
+            else "It is text only, apart from its cover. "
+        )
         + "Headings mark every chapter and section, a table of contents links to each of them, "
         "and the reading order follows the book's logical order. Text sizes are relative, "
         "so the reader's own font and size settings apply. There are no hazards."
@@ -82,7 +86,7 @@ def fix_page(text: str) -> str:
     # the theme and docutils each write a viewport tag: keep the theme's
     first = VIEWPORT_TAG.search(text)
     if first:
-        text = text[: first.end()] + VIEWPORT_TAG.sub("", text[first.end():])
+        text = text[: first.end()] + VIEWPORT_TAG.sub("", text[first.end() :])
     return HEADING_WITHOUT_LEVEL.sub('role="heading" aria-level="2"', text)
 
 
@@ -102,7 +106,11 @@ def resolve_tokens(css: str, tokens: dict[str, str], where: str = "") -> str:
             return fallback.strip()
         logger.warning(
             "%s uses the brand token %s, which brand.css does not define: add it to brand.css "
-            "or use one that is there.", where or "a stylesheet", name, type=WARNING_TYPE, subtype=GuideWarning.EPUB,
+            "or use one that is there.",
+            where or "a stylesheet",
+            name,
+            type=WARNING_TYPE,
+            subtype=GuideWarning.EPUB,
         )
         return match.group(0)
 
@@ -137,7 +145,11 @@ def link_card_titles(app: Sphinx, doctree: nodes.document, docname: str) -> None
         card = link.parent
         while card is not None and "sd-card" not in card.get("classes", []):
             card = card.parent
-        titles = card.findall(lambda n: isinstance(n, nodes.Element) and "sd-card-title" in n["classes"]) if card else []
+        titles = (
+            card.findall(lambda n: isinstance(n, nodes.Element) and "sd-card-title" in n["classes"])
+            if card
+            else []
+        )
         title = next(iter(titles), None)
         if title is None:
             continue
@@ -194,7 +206,9 @@ class GuideEpubBuilder(Epub3Builder):
         for name in self.book_css_files:
             css = outdir / name
             if css.name != BRAND_CSS and css.exists():
-                css.write_text(resolve_tokens(css.read_text(encoding="utf-8"), tokens, name), encoding="utf-8")
+                css.write_text(
+                    resolve_tokens(css.read_text(encoding="utf-8"), tokens, name), encoding="utf-8"
+                )
 
     def landmarks(self) -> list[dict[str, str]]:
         root = self.config.root_doc + self.out_suffix

@@ -30,11 +30,23 @@ LINKS_FILE = "links.json"
 REPORT_FILE = "report.txt"
 # What requests and urllib3 say when there is no way out to the host at all.
 NO_NETWORK = (
-    "NameResolutionError", "Failed to resolve", "Name or service not known",
-    "Temporary failure in name resolution", "Network is unreachable", "No route to host",
-    "Failed to establish a new connection", "ProxyError", "ConnectTimeout",
+    "NameResolutionError",
+    "Failed to resolve",
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "No route to host",
+    "Failed to establish a new connection",
+    "ProxyError",
+    "ConnectTimeout",
 )
-REDIRECTS = {301: "permanently", 302: "with Found", 303: "with See Other", 307: "temporarily", 308: "permanently"}
+REDIRECTS = {
+    301: "permanently",
+    302: "with Found",
+    303: "with See Other",
+    307: "temporarily",
+    308: "permanently",
+}
 
 
 class LinkPlaces:
@@ -100,7 +112,8 @@ def no_network(results: list[dict]) -> bool:
     """True when every external link failed for want of a connection."""
     checked = [r for r in results if r["uri"].startswith(("http:", "https:")) and r["status"] != "ignored"]
     return bool(checked) and all(
-        r["status"] in {"broken", "timeout"} and any(sign in r["info"] for sign in NO_NETWORK) for r in checked
+        r["status"] in {"broken", "timeout"} and any(sign in r["info"] for sign in NO_NETWORK)
+        for r in checked
     )
 
 
@@ -119,7 +132,9 @@ def report(folder: Path) -> Report:
         result = results.get(place["uri"])
         if result is None or result["status"] == "unchecked":
             continue  # links inside the book, checked in the built outputs by tests/internal_links.py
-        lines.append(f"{place['filename']}:{place['lineno']}  {place['uri']}  {status_text(result, stand_in)}")
+        lines.append(
+            f"{place['filename']}:{place['lineno']}  {place['uri']}  {status_text(result, stand_in)}"
+        )
     external = [r for r in results.values() if r["uri"].startswith(("http:", "https:"))]
     checked = [r for r in results.values() if r["status"] != "unchecked"]
     failed = [r for r in checked if r["status"] in {"broken", "timeout", "redirected"}]

@@ -39,7 +39,7 @@ def to_stand_in(uri: str, stand_in: str) -> str | None:
 def from_stand_in(uri: str, stand_in: str) -> str:
     """The original URL behind a rewritten one (any other URL as it is)."""
     if stand_in and uri.startswith(prefix(stand_in)):
-        return uri[len(prefix(stand_in)):]
+        return uri[len(prefix(stand_in)) :]
     return uri
 
 

@@ -47,7 +47,9 @@ class BookingButton(SphinxDirective):
         self.assert_has_content()
         label = " ".join(self.content).strip()
         ref = nodes.reference(
-            "", label, refuri=self.config.book_booking_url,
+            "",
+            label,
+            refuri=self.config.book_booking_url,
             classes=[*BUTTON_CLASSES, "sd-btn-primary", "cta-button", "book-booking-url"],
         )
         para = nodes.paragraph("", "", ref, classes=["cta"])
@@ -116,7 +118,9 @@ class ResolveDownloadButtons(SphinxPostTransform):
                 size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
                 uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
                 para += nodes.reference(
-                    "", f"Download the {label}{size}", refuri=uri,
+                    "",
+                    f"Download the {label}{size}",
+                    refuri=uri,
                     classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
                 )
                 para += nodes.Text(" ")
@@ -147,12 +151,19 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
         elif app.config.guide_require_ebooks:
             logger.warning(
                 "the %s is not built yet (%s), so the website's download button would be broken. "
-                "Run `make` to build the ebooks before the website.", label, path,
-                type=WARNING_TYPE, subtype=GuideWarning.DOWNLOADS,
+                "Run `make` to build the ebooks before the website.",
+                label,
+                path,
+                type=WARNING_TYPE,
+                subtype=GuideWarning.DOWNLOADS,
             )
         else:
-            logger.info("the %s is not built yet (%s), so the website does not offer it: `make` builds "
-                        "the ebooks before the website.", label, path)
+            logger.info(
+                "the %s is not built yet (%s), so the website does not offer it: `make` builds "
+                "the ebooks before the website.",
+                label,
+                path,
+            )
 
 
 def setup(app: Sphinx) -> dict:

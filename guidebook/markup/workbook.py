@@ -60,9 +60,7 @@ class AnswerLines(SphinxDirective):
     def run(self):
         count = self.arguments[0] if self.arguments else "3"
         if not count.isdigit() or not 1 <= int(count) <= MAX_LINES:
-            raise self.error(
-                f"answer-lines takes a number of lines from 1 to {MAX_LINES}, not {count!r}."
-            )
+            raise self.error(f"answer-lines takes a number of lines from 1 to {MAX_LINES}, not {count!r}.")
         node = answer_lines(lines=int(count))
         self.set_source_info(node)
         return [node]
@@ -82,7 +80,9 @@ class PairAnswersWithQuestions(SphinxTransform):
                 logger.warning(
                     "answer-lines has no question above it. Put the question in a paragraph of its own "
                     "just above the block, for example **Stigma** and then a blank line.",
-                    location=box, type=WARNING_TYPE, subtype=GuideWarning.WORKBOOK,
+                    location=box,
+                    type=WARNING_TYPE,
+                    subtype=GuideWarning.WORKBOOK,
                 )
                 box.parent.remove(box)
                 continue
@@ -156,7 +156,11 @@ def add_static_dir(app: Sphinx) -> None:
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The answers' script, on the pages that have answers."""
-    if app.builder.name in WEBSITE_BUILDERS and doctree is not None and next(doctree.findall(answer_lines), None):
+    if (
+        app.builder.name in WEBSITE_BUILDERS
+        and doctree is not None
+        and next(doctree.findall(answer_lines), None)
+    ):
         app.add_js_file("workbook.js", defer="defer")
 
 

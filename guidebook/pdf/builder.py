@@ -36,7 +36,9 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        self.page_width = page_size_inches(self.config.book_page_size)[0] * 25.4  # checked by guidebook.settings
+        self.page_width = (
+            page_size_inches(self.config.book_page_size)[0] * 25.4
+        )  # checked by guidebook.settings
 
     def get_theme_config(self):
         return "guidebook-pdf", {}
@@ -49,7 +51,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
         """
         tree = super().assemble_doctree()
         chapters = [
-            node for node in tree.findall(addnodes.start_of_file)
+            node
+            for node in tree.findall(addnodes.start_of_file)
             if not any(isinstance(a, addnodes.start_of_file) for a in _ancestors(node))
         ]
         tree.children = []
@@ -62,11 +65,13 @@ class PdfBuilder(SingleFileHTMLBuilder):
             section = next(chapter.findall(nodes.section), None)
             if section is None:
                 continue
-            self.chapters.append({
-                "docname": chapter["docname"],
-                "anchor": section["ids"][0],
-                "title": section[0].astext(),
-            })
+            self.chapters.append(
+                {
+                    "docname": chapter["docname"],
+                    "anchor": section["ids"][0],
+                    "title": section[0].astext(),
+                }
+            )
         _point_references_at_their_anchor(tree, {c["docname"]: c["anchor"] for c in self.chapters})
         return tree
 
@@ -105,7 +110,9 @@ class PdfBuilder(SingleFileHTMLBuilder):
         try:
             finish_pdf(partial, source)
         except ValueError as error:  # the last good PDF stays
-            logger.warning("the PDF could not be finished: %s", error, type=WARNING_TYPE, subtype=GuideWarning.PDF)
+            logger.warning(
+                "the PDF could not be finished: %s", error, type=WARNING_TYPE, subtype=GuideWarning.PDF
+            )
             return
         partial.replace(target)
         logger.info("done")
@@ -151,8 +158,8 @@ def _make_ids_unique(tree: nodes.document, chapters: list[addnodes.start_of_file
         prefix = f"#document-{docname}#"
         for ref in tree.findall(nodes.reference):
             uri = ref.get("refuri", "")
-            if uri.startswith(prefix) and uri[len(prefix):] in renamed:
-                ref["refuri"] = prefix + renamed[uri[len(prefix):]]
+            if uri.startswith(prefix) and uri[len(prefix) :] in renamed:
+                ref["refuri"] = prefix + renamed[uri[len(prefix) :]]
         for ref in chapter.findall(nodes.reference):
             if ref.get("refid") in renamed:
                 ref["refid"] = renamed[ref["refid"]]

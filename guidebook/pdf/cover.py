@@ -62,7 +62,13 @@ def cover_html(book: dict) -> str:
 def design_inputs() -> list[Path]:
     """Every file the cover is drawn from: this code, the template, its stylesheets, pictures and fonts."""
     pictures = sorted((PDF_THEME / "static").glob("*.svg"))
-    return [Path(__file__), PDF_THEME / TEMPLATE, *stylesheets(), *pictures, *sorted(FONTS.glob("*.ttf"))]  # brand.css's faces
+    return [
+        Path(__file__),
+        PDF_THEME / TEMPLATE,
+        *stylesheets(),
+        *pictures,
+        *sorted(FONTS.glob("*.ttf")),
+    ]  # brand.css's faces
 
 
 def design_hash(book: dict) -> str:
@@ -102,7 +108,10 @@ def cover_image(folder: Path, book: dict) -> Path:
         logger.warning(
             "the cover design takes %d pages, so the cover image shows only the first: shorten "
             "book_title or book_subtitle in conf.py, or make the cover's type smaller in %s.",
-            pages, (PDF_THEME / "static").relative_to(ROOT), type=WARNING_TYPE, subtype=GuideWarning.COVER,
+            pages,
+            (PDF_THEME / "static").relative_to(ROOT),
+            type=WARNING_TYPE,
+            subtype=GuideWarning.COVER,
         )
         stamp.unlink(missing_ok=True)
     else:

@@ -196,7 +196,9 @@ def draw_fields(pdf: pikepdf.Pdf) -> None:
             if widget.get("/Subtype") != "/Widget" or "/AP" in widget:
                 continue
             if widget.get("/FT") != "/Tx" or str(widget.get("/V", "")):
-                raise ValueError(f"the PDF has a form field {widget.get('/T')} that is not an empty text field")
+                raise ValueError(
+                    f"the PDF has a form field {widget.get('/T')} that is not an empty text field"
+                )
             x1, y1, x2, y2 = (float(x) for x in widget.Rect)  # two corners, in any order
             appearance = pikepdf.Stream(pdf, b"/Tx BMC\nEMC\n")
             appearance.Type = pikepdf.Name.XObject

@@ -27,8 +27,18 @@ from guidebook.page_size import page_size_inches
 from guidebook.pdf.builder import THEME_DIR, PdfBuilder
 from guidebook.pdf.cover import stylesheets
 from guidebook.pdf.press import (
-    BLEED_IN, BRAND_CSS, PrintSettingError, pdf_format, pdf_options, print_colours,
-    print_profile, print_svg, press_finisher, press_options, printed_address, where,
+    BLEED_IN,
+    BRAND_CSS,
+    PrintSettingError,
+    pdf_format,
+    pdf_options,
+    press_finisher,
+    press_options,
+    print_colours,
+    print_profile,
+    print_svg,
+    printed_address,
+    where,
 )
 from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
 from guidebook.pdf.wrap import WRAP_STYLESHEETS, write_wrap
@@ -83,7 +93,9 @@ class PrintBuilder(PdfBuilder):
             self.profile = print_profile(self.config.book_print_profile)
         except PrintSettingError as error:
             setting = str(error).split()[0]
-            logger.warning("%s", error, location=setting_line(setting), type=WARNING_TYPE, subtype=GuideWarning.PRINT)
+            logger.warning(
+                "%s", error, location=setting_line(setting), type=WARNING_TYPE, subtype=GuideWarning.PRINT
+            )
             self.pdf_format = self.profile = None
 
     def assemble_doctree(self) -> nodes.document:
@@ -92,7 +104,8 @@ class PrintBuilder(PdfBuilder):
         # the chapters' pictures, by file, with the file and line that place them
         self.pictures = {
             Path(self.srcdir, image["uri"]): f"{where(Path(image.source))}:{image.line}"
-            for image in tree.findall(nodes.image) if "://" not in image["uri"] and image.source
+            for image in tree.findall(nodes.image)
+            if "://" not in image["uri"] and image.source
         }
         addresses = {
             "book-booking-url": printed_address(config.book_booking_url),
@@ -152,14 +165,24 @@ class PrintBuilder(PdfBuilder):
             )
             problems += self.low_resolution_pictures(partial)
             for location, message in problems:
-                logger.warning("%s", message, location=location, type=WARNING_TYPE, subtype=GuideWarning.PRINT)
+                logger.warning(
+                    "%s", message, location=location, type=WARNING_TYPE, subtype=GuideWarning.PRINT
+                )
             if problems:
                 partial.unlink()
                 return
             partial.replace(interior)
             cover = Path(self.outdir, names["print-cover"])
-            write_wrap(self.config, self.trim, len(document.pages), Path(self.outdir, "_static"), cover,
-                       self.profile, self.pdf_format, colours)
+            write_wrap(
+                self.config,
+                self.trim,
+                len(document.pages),
+                Path(self.outdir, "_static"),
+                cover,
+                self.profile,
+                self.pdf_format,
+                colours,
+            )
         logger.info("done")
 
     def print_pictures(self, folders: list[Path]) -> list[tuple[str, str]]:
@@ -171,11 +194,16 @@ class PrintBuilder(PdfBuilder):
             path.write_text(svg, encoding="utf-8")
             if unknown:
                 source = sources.get(path.name, path)
-                problems.append((self.pictures.get(source, where(source)), (
-                    f"the picture {where(source)} has colours that are no brand colour with a CMYK value "
-                    f"({', '.join(unknown)}), so the paperback cannot print them.\nWhat to do: draw it in "
-                    f"brand colours, each with its '-cmyk' twin in {where(BRAND_CSS)}."
-                )))
+                problems.append(
+                    (
+                        self.pictures.get(source, where(source)),
+                        (
+                            f"the picture {where(source)} has colours that are no brand colour with a CMYK value "
+                            f"({', '.join(unknown)}), so the paperback cannot print them.\nWhat to do: draw it in "
+                            f"brand colours, each with its '-cmyk' twin in {where(BRAND_CSS)}."
+                        ),
+                    )
+                )
         return problems
 
     def low_resolution_pictures(self, pdf: Path) -> list[tuple[str, str]]:
@@ -197,12 +225,15 @@ class PrintBuilder(PdfBuilder):
                     continue
                 path, location = by_size.get((found.width, found.height), (None, f"page {number}"))
                 name = where(path) if path else "a picture"
-                problems[location] = (location, (
-                    f"{name} is {found.width} × {found.height} pixels and prints at {ppi:.0f} ppi on page "
-                    f"{number} of the paperback: under {MIN_PPI} ppi it prints blurred.\nWhat to do: use a "
-                    f"picture of at least {MIN_PPI} pixels for each inch it is printed (here "
-                    f"{found.width * MIN_PPI / ppi:.0f} pixels wide), or print it smaller."
-                ))
+                problems[location] = (
+                    location,
+                    (
+                        f"{name} is {found.width} × {found.height} pixels and prints at {ppi:.0f} ppi on page "
+                        f"{number} of the paperback: under {MIN_PPI} ppi it prints blurred.\nWhat to do: use a "
+                        f"picture of at least {MIN_PPI} pixels for each inch it is printed (here "
+                        f"{found.width * MIN_PPI / ppi:.0f} pixels wide), or print it smaller."
+                    ),
+                )
         return list(problems.values())
 
 
@@ -225,7 +256,10 @@ def print_rasters(folder: Path, profile: Path) -> None:
     from PIL import Image, ImageCms
 
     transform = ImageCms.buildTransform(
-        ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK",
+        ImageCms.createProfile("sRGB"),
+        ImageCms.getOpenProfile(str(profile)),
+        "RGB",
+        "CMYK",
         renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
     )
     for path in sorted(folder.glob("*")):
@@ -248,8 +282,9 @@ def booking_qr_code(url: str) -> nodes.image:
     svg, _ = print_svg(svg.replace("<path ", '<path fill="none" ', 1))
     uri = "data:image/svg+xml;charset=utf-8," + quote(svg)
     # "?" marks the image as not a file of the project: Sphinx leaves its address alone.
-    return nodes.image(uri=uri, candidates={"?": uri}, alt=f"QR code for {printed_address(url)}",
-                       classes=["booking-qr"])
+    return nodes.image(
+        uri=uri, candidates={"?": uri}, alt=f"QR code for {printed_address(url)}", classes=["booking-qr"]
+    )
 
 
 def setup(app: Sphinx) -> dict:

@@ -94,12 +94,15 @@ def print_colours(stylesheets: list[Path], brand_css: Path = BRAND_CSS) -> tuple
                 if f"{name}-cmyk" in tokens:
                     twins[name] = f"var({name}-cmyk)"
                 else:
-                    problems[name] = (f"{where(css)}:{number}", (
-                        f"the paperback prints the brand colour {name}, which has "
-                        f"no CMYK value for the press.\nWhat to do: add a line '{name}-cmyk: "
-                        f"device-cmyk(C M Y K);' beside {name} in {where(brand_css)}, with the ink "
-                        "shares (0 to 1) that look like it on paper."
-                    ))
+                    problems[name] = (
+                        f"{where(css)}:{number}",
+                        (
+                            f"the paperback prints the brand colour {name}, which has "
+                            f"no CMYK value for the press.\nWhat to do: add a line '{name}-cmyk: "
+                            f"device-cmyk(C M Y K);' beside {name} in {where(brand_css)}, with the ink "
+                            "shares (0 to 1) that look like it on paper."
+                        ),
+                    )
     rules = "".join(f"{name}: {twin} !important; " for name, twin in twins.items())
     return f":root {{ {rules}}}\n", list(problems.values())
 
@@ -110,8 +113,11 @@ SVG_COLOUR = re.compile(r"""(["'])(#[0-9a-fA-F]{3,6})\1""")
 def print_svg(svg: str, brand_css: Path = BRAND_CSS) -> tuple[str, list[str]]:
     """An SVG picture with each brand colour written as its CMYK twin; and the colours it has no twin for."""
     tokens = brand_tokens(brand_css.read_text(encoding="utf-8"))
-    cmyk = {value.lower(): tokens[f"{name}-cmyk"] for name, value in tokens.items()
-            if value.startswith("#") and f"{name}-cmyk" in tokens}
+    cmyk = {
+        value.lower(): tokens[f"{name}-cmyk"]
+        for name, value in tokens.items()
+        if value.startswith("#") and f"{name}-cmyk" in tokens
+    }
     unknown = sorted({colour for _, colour in SVG_COLOUR.findall(svg) if colour.lower() not in cmyk})
 
     def twin(match: re.Match) -> str:
@@ -170,8 +176,9 @@ def press_finisher(name: str, fmt: PdfFormat):
         for number in pdf.pages["Kids"][::3]:
             pdf.objects[number].pop("Annots", None)
         metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-        metadata.stream = [xmp_keys(re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, part), fmt)
-                           for part in metadata.stream]
+        metadata.stream = [
+            xmp_keys(re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, part), fmt) for part in metadata.stream
+        ]
         if fmt.conformance:
             pdf.info["GTS_PDFXVersion"] = pydyf.String(fmt.version_key)
             pdf.info["GTS_PDFXConformance"] = pydyf.String(fmt.conformance)
@@ -211,7 +218,9 @@ def drop_unused_colour_spaces(pdf) -> None:
 
     drawn = b"".join(
         part if isinstance(part, bytes) else str(part).encode()
-        for item in pdf.objects if isinstance(item, pydyf.Stream) for part in item.stream
+        for item in pdf.objects
+        if isinstance(item, pydyf.Stream)
+        for part in item.stream
     )
     for item in pdf.objects:
         if isinstance(item, pydyf.Dictionary) and "lab-d50" in item:  # the colour spaces of every page

@@ -14,7 +14,13 @@ from pathlib import Path
 from guidebook.build_date import build_date
 from guidebook.pdf.cover import PDF_THEME, stylesheets
 from guidebook.pdf.press import (
-    BLEED_IN, PdfFormat, pdf_options, press_finisher, press_options, print_colours, printed_address,
+    BLEED_IN,
+    PdfFormat,
+    pdf_options,
+    press_finisher,
+    press_options,
+    print_colours,
+    printed_address,
 )
 from guidebook.settings import book_context
 
@@ -62,13 +68,24 @@ def wrap_html(book: dict, geometry: dict, static: Path) -> str:
     template = Environment(loader=FileSystemLoader(PDF_THEME), autoescape=True).get_template(TEMPLATE)
     links = [(static / css.name).as_uri() for css in [*stylesheets(), *WRAP_STYLESHEETS]]
     return template.render(
-        book=book, g=geometry, stylesheets=links, site_address=printed_address(book["site_url"]),
+        book=book,
+        g=geometry,
+        stylesheets=links,
+        site_address=printed_address(book["site_url"]),
         build_iso=build_date().strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
 
 
-def write_wrap(config, trim: tuple[float, float], pages: int, static: Path, target: Path,
-               profile: Path, fmt: PdfFormat, colours: str | None = None) -> dict:
+def write_wrap(
+    config,
+    trim: tuple[float, float],
+    pages: int,
+    static: Path,
+    target: Path,
+    profile: Path,
+    fmt: PdfFormat,
+    colours: str | None = None,
+) -> dict:
     """Write the cover wrap for a book of ``pages`` pages; return its geometry.
 
     ``colours`` is the CSS of the brand's CMYK colours (``press.print_colours``), made here if not given."""

@@ -133,8 +133,12 @@ def one_build_at_a_time(out: Path, what: str, lock_name: str = ".lock", wait: bo
             running = lock.read().strip() or "another build"
             if not wait:
                 raise Busy(running) from None
-            print(f"Waiting for {running} to finish: one build at a time writes into "
-                  f"{os.path.relpath(out)}. This one starts when it ends.", file=sys.stderr, flush=True)
+            print(
+                f"Waiting for {running} to finish: one build at a time writes into "
+                f"{os.path.relpath(out)}. This one starts when it ends.",
+                file=sys.stderr,
+                flush=True,
+            )
             fcntl.flock(lock, fcntl.LOCK_EX)
         lock.seek(0)
         lock.truncate()
@@ -161,8 +165,11 @@ def stoppable(out: Path, what: str, work, lock_name: str = ".lock", wait: bool =
                 raise
     except Stopped as stopped:
         try:
-            print(f"\nBuild stopped; the last good output in {os.path.relpath(out)} is unchanged.",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\nBuild stopped; the last good output in {os.path.relpath(out)} is unchanged.",
+                file=sys.stderr,
+                flush=True,
+            )
         except OSError:  # the terminal is closed
             pass
         make = os.environ.get("GUIDE_MAKE_PID")
@@ -275,7 +282,9 @@ def publish(staging: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = (), quiet: bool = True) -> list[str]:
+def build(
+    targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = (), quiet: bool = True
+) -> list[str]:
     """Build the formats asked for; return the ones written. Raises BuildFailed."""
     from guidebook.tools import sources
 
@@ -284,8 +293,10 @@ def build(targets: list[str], out: Path = DEFAULT_OUT, overrides: list[str] = ()
     unreadable = sources.problems(SOURCE_DIR, ROOT)
     if unreadable:
         print("\n".join(unreadable), file=sys.stderr)
-        raise BuildFailed(f"The build failed: see the messages above, each names a file. "
-                          f"The last good output in {os.path.relpath(out)} is unchanged.")
+        raise BuildFailed(
+            f"The build failed: see the messages above, each names a file. "
+            f"The last good output in {os.path.relpath(out)} is unchanged."
+        )
     names = outputs(out)
     wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)
     if "html" in wanted:  # the website offers the ebooks: build any that are missing
@@ -336,8 +347,9 @@ def linkcheck(out: Path, overrides: list[str] = (), quiet: bool = True) -> int:
     folder = out / "linkcheck"
     (folder / "output.json").unlink(missing_ok=True)
     arguments = sphinx_build("linkcheck", folder, out / "linkcheck-doctrees", list(overrides), quiet)
-    checked = subprocess.run([sys.executable, "-m", "sphinx", "build", *arguments], cwd=ROOT,
-                             stderr=subprocess.PIPE, text=True)
+    checked = subprocess.run(
+        [sys.executable, "-m", "sphinx", "build", *arguments], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
     result = report(folder) if (folder / "output.json").exists() else None
     if result is None or not result.network_unreachable:
         # Sphinx's own words on each failure; without a network they would only
@@ -353,13 +365,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", default=["all"], choices=[*FORMATS, "all", "linkcheck"])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _build)")
-    parser.add_argument("-D", dest="overrides", action="append", default=[], metavar="name=value",
-                        help="override a setting of conf.py for this build")
+    parser.add_argument(
+        "-D",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="name=value",
+        help="override a setting of conf.py for this build",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
     args = parser.parse_args(argv)
     what = f"make {' '.join(args.targets)}"
     if args.targets == ["linkcheck"]:
-        return stoppable(args.out.resolve(), what, lambda: linkcheck(args.out, args.overrides, not args.verbose))
+        return stoppable(
+            args.out.resolve(), what, lambda: linkcheck(args.out, args.overrides, not args.verbose)
+        )
     return stoppable(args.out.resolve(), what, lambda: build_and_say(args))
 
 

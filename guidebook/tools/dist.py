@@ -61,7 +61,7 @@ def release_name(slug: str, edition: str) -> str:
     if not SAFE_NAME.fullmatch(name):
         raise ValueError(
             f"the release name {name!r} has characters a file name should not: set book_slug and "
-            "book_edition in conf.py to letters, digits, dots and hyphens (for example \"1.1\")."
+            'book_edition in conf.py to letters, digits, dots and hyphens (for example "1.1").'
         )
     return name
 
@@ -74,7 +74,9 @@ def zip_folder(folder: Path, target: Path, top: str, epoch: int) -> None:
     """Zip ``folder`` as ``top/…``, the same bytes from the same files."""
     stamp = zip_date_time(epoch)
     # .buildinfo is Sphinx's note for its next build, not for readers
-    files = sorted(path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".buildinfo"))
+    files = sorted(
+        path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".buildinfo")
+    )
     with zipfile.ZipFile(target, "w") as archive:
         for path in files:
             info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=stamp)
@@ -119,10 +121,20 @@ def copy_for_readthedocs(out: Path, target: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="build folder (default: _build)")
-    parser.add_argument("-D", dest="overrides", action="append", default=[], metavar="name=value",
-                        help="override a setting of conf.py, e.g. -D book_edition=1.1")
-    parser.add_argument("--readthedocs", type=Path, metavar="DIR",
-                        help="copy the outputs into Read the Docs' output folder instead")
+    parser.add_argument(
+        "-D",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="name=value",
+        help="override a setting of conf.py, e.g. -D book_edition=1.1",
+    )
+    parser.add_argument(
+        "--readthedocs",
+        type=Path,
+        metavar="DIR",
+        help="copy the outputs into Read the Docs' output folder instead",
+    )
     args = parser.parse_args(argv)
     what = "make readthedocs" if args.readthedocs else "make dist"
     return stoppable(args.out.resolve(), what, lambda: release(args))

@@ -69,7 +69,9 @@ def read_export(path: Path) -> str:
     if not data.strip():
         raise UnreadableExport(f"{path} is empty: export the post again.")
     if b"\x00" in data:
-        raise UnreadableExport(f"{path} is not a text export (it holds binary data): export the post as text.")
+        raise UnreadableExport(
+            f"{path} is not a text export (it holds binary data): export the post as text."
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -95,7 +97,9 @@ def is_heading(line: str) -> bool:
 def parse(text: str, source: str = "the export") -> Post:
     lines = [line.strip() for line in text.split("\n")]
     start = 0
-    while start < len(lines) and (not lines[start] or lines[start] in CHROME or IMAGE_FILE.match(lines[start])):
+    while start < len(lines) and (
+        not lines[start] or lines[start] in CHROME or IMAGE_FILE.match(lines[start])
+    ):
         start += 1
     if start == len(lines):
         raise UnreadableExport(f"{source} has only the blog's page chrome, no post.")
@@ -109,7 +113,7 @@ def parse(text: str, source: str = "the export") -> Post:
     question = re.match(r"^(.+\?)\s+([A-Z].+)$", title)
     if question:
         post.title, post.subtitle = question.groups()
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line:
             continue
         if line.startswith(BULLET):
@@ -149,8 +153,15 @@ def description(post: Post) -> str:
 
 
 def render(post: Post, slug: str) -> str:
-    out = ["---", f"description: {description(post)}", "---", "",
-           f"({slug})=", f"# {escape(post.title, line_start=False)}", ""]
+    out = [
+        "---",
+        f"description: {description(post)}",
+        "---",
+        "",
+        f"({slug})=",
+        f"# {escape(post.title, line_start=False)}",
+        "",
+    ]
     if post.subtitle:
         out += ["{.subtitle}", escape(post.subtitle), ""]
     for kind, value in post.blocks:
@@ -187,7 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=DOCS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.export.strip():
-        print("Nothing was imported: say which export, e.g. make import POST=exports/my-post.txt", file=sys.stderr)
+        print(
+            "Nothing was imported: say which export, e.g. make import POST=exports/my-post.txt",
+            file=sys.stderr,
+        )
         return 1
     try:
         path, where = import_post(Path(args.export), args.docs, args.after, steps_needed=not args.no_steps)
@@ -196,8 +210,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     shown = path.relative_to(args.docs.parent) if args.docs.parent in path.parents else path
     print(f"Imported {args.export} as {shown}, listed in docs/index.md {where}.")
-    print("Next: read the draft with `make live`, write its description, and split it into "
-          "chapters if it is long (EDITING.md, Import a blog post).")
+    print(
+        "Next: read the draft with `make live`, write its description, and split it into "
+        "chapters if it is long (EDITING.md, Import a blog post)."
+    )
     return 0
 
 

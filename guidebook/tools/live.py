@@ -55,15 +55,27 @@ class WarmRebuild:
         if unreadable:
             print("\n".join(unreadable), file=sys.stderr)
         if unreadable or build_main(list(self.sphinx_args)) != 0:
-            print("The preview still shows the last page that built: fix the line named above and save again.")
+            print(
+                "The preview still shows the last page that built: fix the line named above and save again."
+            )
         show_message(f"Serving on {self.uri}")
 
 
 def sphinx_args(out: Path) -> list[str]:
     return [
-        str(ROOT / "docs"), str(out / "live"), "-c", str(ROOT), "-d", str(out / ".live-doctrees"),
-        "-n", "--keep-going", "-q", "-D", f"guide_ebook_dir={out}",
-        "-D", "guide_offline=0",  # no service worker: each save shows at once (website/offline.py)
+        str(ROOT / "docs"),
+        str(out / "live"),
+        "-c",
+        str(ROOT),
+        "-d",
+        str(out / ".live-doctrees"),
+        "-n",
+        "--keep-going",
+        "-q",
+        "-D",
+        f"guide_ebook_dir={out}",
+        "-D",
+        "guide_offline=0",  # no service worker: each save shows at once (website/offline.py)
     ]
 
 
@@ -107,7 +119,9 @@ def serve(out: Path, host: str, port: int) -> None:
         lifespan=watcher.lifespan,
     )
     show_message("Starting initial build")
-    with ProcessPoolExecutor(max_workers=1) as pool:  # as the rebuilds: nothing of a build stays in the server
+    with ProcessPoolExecutor(
+        max_workers=1
+    ) as pool:  # as the rebuilds: nothing of a build stays in the server
         pool.submit(rebuild).result()
     show_message("Waiting to detect changes...")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
@@ -131,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "_build", help="output folder (default: _build)")
     args = parser.parse_args(argv)
     if port_in_use(args.host, args.port):
-        print(f"Port {args.port} is already in use: is `make live` running in another window? "
-              f"Stop that one (Ctrl+C), or use another port: make live LIVE_PORT={args.port + 1}", file=sys.stderr)
+        print(
+            f"Port {args.port} is already in use: is `make live` running in another window? "
+            f"Stop that one (Ctrl+C), or use another port: make live LIVE_PORT={args.port + 1}",
+            file=sys.stderr,
+        )
         return 1
     out = args.out.resolve()
 
@@ -144,8 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     try:  # Ctrl+C stops it as it stops a build: one line, and nothing left running
         return stoppable(out, "make live", preview, lock_name=".live.lock", wait=False)
     except Busy as running:
-        print(f"{running} is already previewing this folder: open its address, or stop it (Ctrl+C in its "
-              "window) before starting another.", file=sys.stderr)
+        print(
+            f"{running} is already previewing this folder: open its address, or stop it (Ctrl+C in its "
+            "window) before starting another.",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -82,8 +82,11 @@ def entry_name(line: str) -> str:
 def insertion_point(lines: list[str], after: str | None) -> tuple[int, str]:
     """Where the new entry goes, and a few words saying where that is."""
     first, end = toctree_span(lines)
-    entries = [(n, entry_name(lines[n])) for n in range(first, end)
-               if lines[n].strip() and not lines[n].lstrip().startswith(":")]
+    entries = [
+        (n, entry_name(lines[n]))
+        for n in range(first, end)
+        if lines[n].strip() and not lines[n].lstrip().startswith(":")
+    ]
     if after:
         after = after.removesuffix(".md").removeprefix("docs/")
         for n, name in entries:
@@ -114,8 +117,7 @@ def add_chapter(slug: str, text: str, docs: Path = DOCS, after: str | None = Non
     """Write docs/NN-slug.md and list it in the table of contents; the place, in words."""
     if slug in existing_labels(docs) or list(docs.glob(f"*-{slug}.md")):
         raise ChapterError(
-            f"a chapter called '{slug}' is already in docs/. Choose another title, "
-            f"or edit that chapter."
+            f"a chapter called '{slug}' is already in docs/. Choose another title, or edit that chapter."
         )
     index = docs / INDEX
     lines = index.read_text(encoding="utf-8").splitlines(keepends=True)

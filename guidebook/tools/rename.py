@@ -46,7 +46,11 @@ def mentions(name: str) -> re.Pattern:
 def redirects_block(lines: list[str]) -> tuple[int, int]:
     """The indexes of the ``redirects = {`` line and of its closing ``}`` line in conf.py."""
     start = next((n for n, line in enumerate(lines) if REDIRECTS_START.match(line)), None)
-    end = next((n for n in range(start, len(lines)) if lines[n].rstrip().endswith("}")), None) if start is not None else None
+    end = (
+        next((n for n in range(start, len(lines)) if lines[n].rstrip().endswith("}")), None)
+        if start is not None
+        else None
+    )
     if start is None or end is None:
         raise RenameError("conf.py has no `redirects = {…}` setting to record the old address in.")
     return start, end
@@ -54,18 +58,20 @@ def redirects_block(lines: list[str]) -> tuple[int, int]:
 
 def read_redirects(lines: list[str]) -> dict[str, str]:
     start, end = redirects_block(lines)
-    text = "".join(lines[start:end + 1]).split("=", 1)[1]
+    text = "".join(lines[start : end + 1]).split("=", 1)[1]
     try:
         redirects = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError):
-        raise RenameError(f"conf.py's `redirects` (line {start + 1}) is not a plain list of \"old\": \"new.html\" lines.") from None
+        raise RenameError(
+            f'conf.py\'s `redirects` (line {start + 1}) is not a plain list of "old": "new.html" lines.'
+        ) from None
     return redirects
 
 
 def write_redirects(lines: list[str], redirects: dict[str, str]) -> list[str]:
     start, end = redirects_block(lines)
     entries = [f'    "{old}": "{new}",\n' for old, new in redirects.items()]
-    return [*lines[:start], "redirects = {\n", *entries, "}\n", *lines[end + 1:]]
+    return [*lines[:start], "redirects = {\n", *entries, "}\n", *lines[end + 1 :]]
 
 
 def moved(redirects: dict[str, str], old: str, new: str) -> dict[str, str]:
@@ -83,14 +89,18 @@ def rename(old: str, new: str, docs: Path = DOCS, conf: Path = CONF) -> list[str
     """Rename the chapter; return the files changed, besides the chapter itself."""
     old, new = chapter_name(old), chapter_name(new)
     if not old or not new:
-        raise RenameError("give the chapter's name and its new name: make rename FROM=04-offer-alternatives "
-                          "TO=05-offer-alternatives")
+        raise RenameError(
+            "give the chapter's name and its new name: make rename FROM=04-offer-alternatives "
+            "TO=05-offer-alternatives"
+        )
     source, target = docs / f"{old}.md", docs / f"{new}.md"
     if not source.is_file():
         chapters = sorted(p.stem for p in docs.glob("*.md") if CHAPTER_NAME.fullmatch(p.stem))
         raise RenameError(f"there is no chapter docs/{old}.md. The chapters are: {', '.join(chapters)}.")
     if not CHAPTER_NAME.fullmatch(old):
-        raise RenameError(f"docs/{old}.md is not a chapter: only files named like 04-offer-alternatives are renamed.")
+        raise RenameError(
+            f"docs/{old}.md is not a chapter: only files named like 04-offer-alternatives are renamed."
+        )
     if not CHAPTER_NAME.fullmatch(new):
         raise RenameError(
             f"'{new}' cannot be a chapter's name: write a number, a hyphen, then lowercase words joined "
@@ -119,7 +129,9 @@ def rename(old: str, new: str, docs: Path = DOCS, conf: Path = CONF) -> list[str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("old", nargs="?", default="", help="the chapter's file name, e.g. 04-offer-alternatives")
+    parser.add_argument(
+        "old", nargs="?", default="", help="the chapter's file name, e.g. 04-offer-alternatives"
+    )
     parser.add_argument("new", nargs="?", default="", help="its new name, e.g. 05-offer-alternatives")
     parser.add_argument("--docs", type=Path, default=DOCS, help=argparse.SUPPRESS)
     parser.add_argument("--conf", type=Path, default=CONF, help=argparse.SUPPRESS)

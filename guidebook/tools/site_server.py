@@ -42,7 +42,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         if not path.startswith(self.prefix):
             return None
-        target = (self.site / path[len(self.prefix):]).resolve()
+        target = (self.site / path[len(self.prefix) :]).resolve()
         if target.is_dir():
             target = target / "index.html"
         if self.site.resolve() not in target.parents or not target.is_file():
@@ -98,8 +98,8 @@ def site_path(site_url: str) -> str:
 
 
 def main() -> None:
-    from guidebook.tools.build import DEFAULT_OUT
     from guidebook.settings import book_settings
+    from guidebook.tools.build import DEFAULT_OUT
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", type=Path, default=DEFAULT_OUT / "html")

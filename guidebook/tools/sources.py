@@ -25,7 +25,7 @@ SAVE_AS_UTF8 = (
     "(EDITING.md, When the build fails)."
 )
 PASTE_INTO_CHAPTER = (
-    "copy its text into a chapter (make chapter TITLE=\"Your title\", or make import POST=file for a "
+    'copy its text into a chapter (make chapter TITLE="Your title", or make import POST=file for a '
     "blog export), then move this file out of docs/."
 )
 
@@ -39,29 +39,55 @@ def chapter_problems(path: Path, shown: Path) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return [problem(shown, None, f"the build cannot open this chapter ({error.strerror or error}).",
-                        f"make it readable: chmod a+r '{shown}'.")]
+        return [
+            problem(
+                shown,
+                None,
+                f"the build cannot open this chapter ({error.strerror or error}).",
+                f"make it readable: chmod a+r '{shown}'.",
+            )
+        ]
     if b"\0" in data or data.startswith(b"PK\x03\x04"):
         kind = "a Word document (or another program's file)" if data.startswith(b"PK") else "a program's file"
-        return [problem(shown, None, f"this file is not text: it looks like {kind} named .md.",
-                        PASTE_INTO_CHAPTER)]
+        return [
+            problem(
+                shown, None, f"this file is not text: it looks like {kind} named .md.", PASTE_INTO_CHAPTER
+            )
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        return [problem(shown, line, f"this chapter is not saved as UTF-8 text (the byte "
-                        f"0x{data[error.start]:02X} on this line is not UTF-8), so the build cannot read it.",
-                        SAVE_AS_UTF8)]
+        line = data[: error.start].count(b"\n") + 1
+        return [
+            problem(
+                shown,
+                line,
+                f"this chapter is not saved as UTF-8 text (the byte "
+                f"0x{data[error.start]:02X} on this line is not UTF-8), so the build cannot read it.",
+                SAVE_AS_UTF8,
+            )
+        ]
     found = []
     if shown.name != "index.md" and not CHAPTER_FILE.match(shown.name):
-        found.append(problem(shown, None, f"the file name '{shown.name}' does not follow the chapters' "
-                             "pattern NN-slug.md.",
-                             "rename it to two digits, a hyphen and words in small letters joined by hyphens, "
-                             "for example '12-keep-going.md', and list it by that name in docs/index.md."))
+        found.append(
+            problem(
+                shown,
+                None,
+                f"the file name '{shown.name}' does not follow the chapters' pattern NN-slug.md.",
+                "rename it to two digits, a hyphen and words in small letters joined by hyphens, "
+                "for example '12-keep-going.md', and list it by that name in docs/index.md.",
+            )
+        )
     if not text.strip():
-        found.append(problem(shown, 1, "this chapter is empty.",
-                             "write its front matter, label and title (EDITING.md, Add a chapter), "
-                             "or delete the file and its line in docs/index.md."))
+        found.append(
+            problem(
+                shown,
+                1,
+                "this chapter is empty.",
+                "write its front matter, label and title (EDITING.md, Add a chapter), "
+                "or delete the file and its line in docs/index.md.",
+            )
+        )
     return found
 
 
@@ -76,11 +102,22 @@ def picture_problems(path: Path, shown: Path) -> list[str]:
     except OSError as error:
         reason = getattr(error, "strerror", None) or str(error)
         if isinstance(error, (FileNotFoundError, PermissionError)):
-            return [problem(shown, None, f"the build cannot open this picture ({reason.lower()}).",
-                            f"copy the picture into docs/images/ again, or make it readable: chmod a+r '{shown}'.")]
-        return [problem(shown, None, f"this picture is damaged, or is not the kind its ending "
-                        f"'{path.suffix}' says.",
-                        "open it in a picture program and save (export) it again as PNG or JPEG.")]
+            return [
+                problem(
+                    shown,
+                    None,
+                    f"the build cannot open this picture ({reason.lower()}).",
+                    f"copy the picture into docs/images/ again, or make it readable: chmod a+r '{shown}'.",
+                )
+            ]
+        return [
+            problem(
+                shown,
+                None,
+                f"this picture is damaged, or is not the kind its ending '{path.suffix}' says.",
+                "open it in a picture program and save (export) it again as PNG or JPEG.",
+            )
+        ]
     return []
 
 
@@ -89,7 +126,11 @@ def problems(docs: Path, shown_from: Path) -> list[str]:
     found = []
     for path in sorted(docs.rglob("*")):
         relative = path.relative_to(docs)
-        if path.is_dir() or any(part.startswith(".") for part in relative.parts) or relative.parts[0] == OWN_FILES:
+        if (
+            path.is_dir()
+            or any(part.startswith(".") for part in relative.parts)
+            or relative.parts[0] == OWN_FILES
+        ):
             continue
         shown = path.relative_to(shown_from)
         suffix = path.suffix.lower()
@@ -98,7 +139,17 @@ def problems(docs: Path, shown_from: Path) -> list[str]:
         elif suffix in PICTURES:
             found += picture_problems(path, shown)
         else:
-            kind = "a Word document" if suffix in WORD else f"a file the build does not use ({suffix or 'no ending'})"
-            found.append(problem(shown, None, f"{kind} is in docs/, which holds only the chapters (.md) "
-                                 "and their pictures.", PASTE_INTO_CHAPTER))
+            kind = (
+                "a Word document"
+                if suffix in WORD
+                else f"a file the build does not use ({suffix or 'no ending'})"
+            )
+            found.append(
+                problem(
+                    shown,
+                    None,
+                    f"{kind} is in docs/, which holds only the chapters (.md) and their pictures.",
+                    PASTE_INTO_CHAPTER,
+                )
+            )
     return found

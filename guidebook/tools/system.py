@@ -82,12 +82,20 @@ PACKAGES = {
 # Ubuntu (and Ubuntu in WSL): Debian's packages, but its Chromium is chromium-browser.
 PACKAGES["ubuntu"] = {**PACKAGES["debian"], "Chromium": "chromium-browser"}
 NEEDS = {"build": BUILD, "test": TEST}
-FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
-             "/System/Library/Fonts", "/Library/Fonts"]
+FONT_DIRS = [
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/System/Library/Fonts",
+    "/Library/Fonts",
+]
 # The browser the tests drive: the CHROMIUM variable names one, else the first of these found.
 BROWSER_COMMANDS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-BROWSER_APPS = ["/Applications/Chromium.app/Contents/MacOS/Chromium",
-                "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"]
+BROWSER_APPS = [
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+]
 
 
 def browser() -> str | None:
@@ -95,7 +103,9 @@ def browser() -> str | None:
     named = os.environ.get("CHROMIUM")
     if named:
         return shutil.which(named)
-    found = [shutil.which(command) for command in BROWSER_COMMANDS] + [app for app in BROWSER_APPS if Path(app).exists()]
+    found = [shutil.which(command) for command in BROWSER_COMMANDS] + [
+        app for app in BROWSER_APPS if Path(app).exists()
+    ]
     return next(filter(None, found), None)
 
 
@@ -108,7 +118,7 @@ def in_wsl(proc_version: Path = Path("/proc/version")) -> bool:
 
 
 def this_system(os_release: Path = Path("/etc/os-release")) -> str | None:
-    """"debian", "ubuntu" (with their kin), "fedora", "macos", or None."""
+    """ "debian", "ubuntu" (with their kin), "fedora", "macos", or None."""
     if sys.platform == "darwin":
         return "macos"
     try:
@@ -141,7 +151,8 @@ def has(kind: str, what: str, libraries: str | None) -> bool:
     if kind == "font":
         return any(
             path.suffix.lower() in {".ttf", ".otf", ".ttc"}
-            for folder in FONT_DIRS for path in Path(folder).expanduser().rglob("*")
+            for folder in FONT_DIRS
+            for path in Path(folder).expanduser().rglob("*")
         )
     if kind == "browser":
         return browser() is not None
@@ -201,15 +212,21 @@ def check(groups: list[str]) -> int:
     here = " (Linux in Windows, WSL)" if in_wsl() else ""
     lines = [f"{who} {names}, which this computer{here} does not have yet."]
     if packages(absent, system):
-        lines += [f"Install {them} with this command, or with `make system-packages`, which installs "
-                  "everything the build and the tests need:",
-                  f"    {install_command(packages(absent, system), system)}"]
+        lines += [
+            f"Install {them} with this command, or with `make system-packages`, which installs "
+            "everything the build and the tests need:",
+            f"    {install_command(packages(absent, system), system)}",
+        ]
     elif in_wsl():
-        lines += ["The guide knows Ubuntu's packages: install Ubuntu in WSL (in Windows' PowerShell: "
-                  "wsl --install -d Ubuntu), then run make in Ubuntu (EDITING.md, On Windows)."]
+        lines += [
+            "The guide knows Ubuntu's packages: install Ubuntu in WSL (in Windows' PowerShell: "
+            "wsl --install -d Ubuntu), then run make in Ubuntu (EDITING.md, On Windows)."
+        ]
     else:
-        lines += [f"Install {them} with your system's package manager (the guide knows the packages "
-                  "of Debian, Ubuntu, Fedora and macOS's Homebrew)."]
+        lines += [
+            f"Install {them} with your system's package manager (the guide knows the packages "
+            "of Debian, Ubuntu, Fedora and macOS's Homebrew)."
+        ]
     print("\n".join(lines), file=sys.stderr)
     return 1
 
@@ -226,8 +243,10 @@ def install() -> int:
         if system in ("debian", "ubuntu"):
             env = ["env", "DEBIAN_FRONTEND=noninteractive"]
             subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
-            subprocess.run([*sudo, *env, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *needed],
-                           check=True)
+            subprocess.run(
+                [*sudo, *env, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *needed],
+                check=True,
+            )
         elif system == "fedora":
             subprocess.run([*sudo, "dnf", "install", "-y", *needed], check=True)
         else:

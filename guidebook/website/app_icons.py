@@ -64,7 +64,9 @@ def brand_tokens() -> dict[str, str]:
 def brand_colour(name: str) -> str:
     tokens = brand_tokens()
     if name not in tokens:
-        raise ValueError(f"{BRAND_CSS.relative_to(ROOT)} defines no {name}: the installed guide takes its colours from it")
+        raise ValueError(
+            f"{BRAND_CSS.relative_to(ROOT)} defines no {name}: the installed guide takes its colours from it"
+        )
     return tokens[name]
 
 
@@ -72,13 +74,20 @@ def draw_icons(folder: Path) -> Path:
     """``folder/static/`` with the icons, drawn unless the ones there come from the same mark."""
     static = folder / "static"
     stamp = folder / "icons.sha256"
-    digest = hashlib.sha256(MARK.read_bytes() + BRAND_CSS.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(
+        MARK.read_bytes() + BRAND_CSS.read_bytes() + Path(__file__).read_bytes()
+    ).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and all((static / name).exists() for name in ICONS):
         return static
     static.mkdir(parents=True, exist_ok=True)
     for name, (pixels, purpose, share) in ICONS.items():
         partial = static / f"{name}.part"
-        draw_icon(partial, pixels, share, brand_colour("--brand-primary") if purpose == "maskable" else "transparent")
+        draw_icon(
+            partial,
+            pixels,
+            share,
+            brand_colour("--brand-primary") if purpose == "maskable" else "transparent",
+        )
         partial.replace(static / name)
     stamp.write_text(digest)
     return static

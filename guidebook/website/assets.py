@@ -45,7 +45,9 @@ class StylesheetBundle:
         has_tabs = "sd-tab-set" in context.get("body", "")
         if "css_files" in context:
             stylesheets = sorted(context["css_files"], key=lambda css: getattr(css, "priority", 500))
-            stylesheets = [asset_name(css) for css in stylesheets if Path(asset_name(css)).name not in UNUSED_CSS]
+            stylesheets = [
+                asset_name(css) for css in stylesheets if Path(asset_name(css)).name not in UNUSED_CSS
+            ]
             if all("://" not in name for name in stylesheets):
                 if self.stylesheets is None:
                     self.stylesheets = stylesheets
@@ -53,7 +55,8 @@ class StylesheetBundle:
                     context["css_files"] = [f"{BUNDLE}?v={app.config.guide_stylesheet_version}"]
         if "script_files" in context:
             context["script_files"] = [
-                js for js in context["script_files"]
+                js
+                for js in context["script_files"]
                 if (has_tabs or Path(asset_name(js)).name != TABS_JS)
                 and (pagename == "search" or Path(asset_name(js)).name != HIGHLIGHT_JS)
             ]
@@ -92,7 +95,9 @@ def used_classes(site: Path) -> tuple[set[str], tuple[str, ...]]:
     classes: set[str] = set()
     for page in site.rglob("*.html"):
         classes.update(
-            name for value in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8")) for name in value.split()
+            name
+            for value in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8"))
+            for name in value.split()
         )
     prefixes: set[str] = set()
     for script in site.glob("_static/**/*.js"):
@@ -113,7 +118,8 @@ def prune_css(css: str, classes: set[str], prefixes: tuple[str, ...] = ()) -> st
         for rule in rules:
             if rule.type == "qualified-rule":
                 kept = [
-                    tinycss2.serialize(selector).strip() for selector in _selectors(rule.prelude)
+                    tinycss2.serialize(selector).strip()
+                    for selector in _selectors(rule.prelude)
                     if all(is_used(name) for name in _top_level_classes(selector))
                 ]
                 if kept:
@@ -143,7 +149,8 @@ def _selectors(prelude) -> list[list]:
 def _top_level_classes(selector: list) -> list[str]:
     """The classes a selector requires; those inside :not(), :is() and the like are not counted."""
     return [
-        token.value for previous, token in zip(selector, selector[1:])
+        token.value
+        for previous, token in zip(selector, selector[1:])
         if previous.type == "literal" and previous.value == "." and token.type == "ident"
     ]
 

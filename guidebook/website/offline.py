@@ -96,7 +96,7 @@ def files_used(site: Path, prefix: str) -> list[str]:
         path = unquote(urlsplit(link).path)
         if not path or "://" in link or link.startswith(("data:", "mailto:", "//")):
             return None
-        target = (site / path[len(prefix):]) if path.startswith(prefix) else (base.parent / path)
+        target = (site / path[len(prefix) :]) if path.startswith(prefix) else (base.parent / path)
         target = target.resolve()
         if target.suffix in WEBSITE_HAS_WOFF2 and target.with_suffix(".woff2").is_file():
             return None

@@ -47,18 +47,20 @@ def script_hash(script: str) -> str:
 
 def content_security_policy() -> str:
     # frame-ancestors, report-uri and sandbox do not work in a <meta> tag, so they are left out.
-    return "; ".join([
-        "default-src 'none'",
-        f"script-src 'self' {script_hash(THEME_SCRIPT)}",
-        "style-src 'self'",
-        "img-src 'self' data:",  # furo's icons are data: URIs in its CSS
-        "font-src 'self'",
-        "connect-src 'self'",  # the search reads the pages for its summaries
-        "manifest-src 'self'",  # the web app manifest (website/offline.py)
-        "worker-src 'self'",  # the guide's own service worker, which keeps it for offline reading
-        "base-uri 'self'",
-        "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src 'self' {script_hash(THEME_SCRIPT)}",
+            "style-src 'self'",
+            "img-src 'self' data:",  # furo's icons are data: URIs in its CSS
+            "font-src 'self'",
+            "connect-src 'self'",  # the search reads the pages for its summaries
+            "manifest-src 'self'",  # the web app manifest (website/offline.py)
+            "worker-src 'self'",  # the guide's own service worker, which keeps it for offline reading
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def reading_minutes(text: str) -> int:
@@ -97,9 +99,14 @@ def page_description(app: Sphinx, pagename: str) -> str:
 
 def download_links(app: Sphinx) -> list[dict]:
     return [
-        {"label": label, "path": f"{DOWNLOADS_DIR}/{path.name}", "size": human_size(path.stat().st_size),
-         "mimetype": MIME_TYPES[label]}
-        for label, path in ebook_files(app).items() if path.exists()
+        {
+            "label": label,
+            "path": f"{DOWNLOADS_DIR}/{path.name}",
+            "size": human_size(path.stat().st_size),
+            "mimetype": MIME_TYPES[label],
+        }
+        for label, path in ebook_files(app).items()
+        if path.exists()
     ]
 
 
