@@ -18,14 +18,10 @@ import, rename, release); they are not part of the Sphinx extension.
 
 import contextlib
 import io
+from typing import TYPE_CHECKING
 
-from sphinx.application import Sphinx
-
-# sphinxext-opengraph prints a note on import when matplotlib is missing. The guide's
-# link previews show the cover, not generated cards, so the note would only puzzle
-# the author: it is imported here, quietly, as conf.py lists "guidebook" first.
-with contextlib.redirect_stdout(io.StringIO()):
-    import sphinxext.opengraph  # noqa: F401
+if TYPE_CHECKING:  # importing the package (as the tools do) does not import Sphinx
+    from sphinx.application import Sphinx
 
 EXTENSIONS = (
     "guidebook.settings",
@@ -39,7 +35,18 @@ EXTENSIONS = (
 )
 
 
-def setup(app: Sphinx) -> dict:
+def import_opengraph_quietly() -> None:
+    """Import sphinxext-opengraph without the note it prints when matplotlib is missing.
+
+    The guide's link previews show the cover, not generated cards, so the note would
+    only puzzle the author. conf.py lists "guidebook" before it, so this comes first.
+    """
+    with contextlib.redirect_stdout(io.StringIO()):
+        import sphinxext.opengraph  # noqa: F401
+
+
+def setup(app: "Sphinx") -> dict:
+    import_opengraph_quietly()
     for name in EXTENSIONS:
         app.setup_extension(name)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

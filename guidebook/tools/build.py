@@ -251,8 +251,10 @@ def warm_up() -> None:
     import sphinx.cmd.build  # noqa: F401
     import weasyprint  # noqa: F401
 
+    from guidebook import import_opengraph_quietly
     from guidebook.settings import read_conf
 
+    import_opengraph_quietly()
     for module in read_conf().get("extensions", []):
         importlib.import_module(module)
 
