@@ -20,23 +20,25 @@ from book_copy import ROOT, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
 
 STOPPED = "Build stopped; the last good output"
-# (make's target, the signal, seconds after the start): from the system check to the writers.
-# The system check is caught while it asks Python for its venv module (its handlers are set by then).
-DURING_THE_SYSTEM_CHECK = "import ensurepip"
+# (make's target, the signal, the moment): from the system check to the writers. A moment is
+# a module the build looks for, where tests/pause_at_import holds it until the signal, or a
+# folder of the staging area, which is there once the build has come that far.
 MOMENTS = [
-    ("html", signal.SIGINT, DURING_THE_SYSTEM_CHECK),
-    ("html", signal.SIGINT, 0.8),
-    ("html", signal.SIGTERM, 1.6),
-    ("html", signal.SIGHUP, 2.4),
-    ("all", signal.SIGINT, 3.5),
+    ("html", signal.SIGINT, "ensurepip"),  # the system check asks whether Python has its venv module
+    ("html", signal.SIGINT, "sphinx.application"),  # Sphinx is being imported
+    ("html", signal.SIGTERM, ".staging"),  # the chapters are read
+    ("html", signal.SIGHUP, ".staging/html"),  # the website is written
+    ("all", signal.SIGINT, ".staging/epub"),  # `make all`, the EPUB is written
 ]
+PAUSE_AT_IMPORT = Path(__file__).parent / "pause_at_import"
 
 
-def make(book: Path, *targets: str) -> subprocess.Popen:
+def make(book: Path, *targets: str, env: dict | None = None) -> subprocess.Popen:
     # -o: the .venv is the checkout's, never remade from a copy
     return subprocess.Popen(
         ["make", "--no-print-directory", "-o", ".venv/.installed", *targets],
         cwd=book,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -74,19 +76,33 @@ def book(tmp_path_factory) -> Path:
     return book
 
 
-@pytest.mark.parametrize("target, signum, after", MOMENTS, ids=[f"{t}-{s.name}-{a}" for t, s, a in MOMENTS])
-def test_a_stopped_build_says_so_once_and_leaves_nothing_behind(book, target, signum, after):
+@pytest.mark.parametrize("target, signum, moment", MOMENTS, ids=[f"{t}-{s.name}-{m}" for t, s, m in MOMENTS])
+def test_a_stopped_build_says_so_once_and_leaves_nothing_behind(book, target, signum, moment, tmp_path):
     before = hashes(book / "_build", parts=("html", "epub", "pdf", "doctrees"))
-    build = make(book, target)
-    if after == DURING_THE_SYSTEM_CHECK:
-        deadline = time.monotonic() + 30
-        while not any(after in command for command in running_in(build.pid)):
-            assert time.monotonic() < deadline, "the system check never ran"
+    if moment.startswith("."):
+        reached, env = book / "_build" / moment, None
     else:
-        time.sleep(after)
-    assert build.poll() is None, "the build ended before the signal: give it less time"
-    os.killpg(build.pid, signum)
-    log = build.communicate(timeout=120)[0]
+        reached = tmp_path / "paused"
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(PAUSE_AT_IMPORT),
+            "GUIDE_PAUSE_AT": moment,
+            "GUIDE_PAUSE_MARKER": str(reached),
+        }
+    build = make(book, target, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not reached.exists():
+            assert build.poll() is None, f"the build ended before it reached {moment}"
+            assert time.monotonic() < deadline, f"the build never reached {moment}"
+            time.sleep(0.01)
+        assert build.poll() is None, f"the build ended at {moment}, before the signal"
+        os.killpg(build.pid, signum)
+        log = build.communicate(timeout=120)[0]
+    finally:  # a failed check leaves no build running, nor its output pipe open
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+        build.communicate()
     time.sleep(0.5)
     assert build.returncode == -signum, log  # make stops on the signal, so a script sees it was stopped
     assert log.strip() == f"{STOPPED} in _build is unchanged." or log.strip() == f"{STOPPED} is unchanged.", (
