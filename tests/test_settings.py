@@ -53,6 +53,12 @@ def test_valid_settings_build(make_app, tmp_path):
     assert app.config.book_trim_size == "6in 9in"
 
 
+def test_a_local_server_may_serve_the_site_over_http(make_app, tmp_path):
+    # as benchmarks/lighthouse.py serves it; any other host needs https://
+    app = make_app("dummy", srcdir=project(tmp_path, book_site_url='"http://127.0.0.1:8000/guide/"'))
+    assert app.config.book_site_url == "http://127.0.0.1:8000/guide/"
+
+
 WRONG = [
     ("book_site_url", '"http://example.org/"', "starting with https://"),
     ("book_booking_url", '"www.breakboxcoaching.com"', "starts with https://"),
