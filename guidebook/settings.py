@@ -209,11 +209,16 @@ def book_context(config: Config) -> dict:
     return {name.removeprefix("book_"): getattr(config, name) for name in BOOK_SETTINGS}
 
 
+def conf_line(name: str, conf: Path = CONF) -> int | None:
+    """The line of conf.py that sets ``name``, if one does."""
+    lines = conf.read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if re.match(rf"{name}\s*=", line)), None)
+
+
 def where_set(setting: Setting, value, confdir: str | Path) -> tuple[str | None, str]:
     """Where a value came from: conf.py's line (or conf.py, for a default) and how to name it."""
     name, conf = setting.name, Path(confdir, "conf.py")
-    lines = conf.read_text(encoding="utf-8").splitlines()
-    number = next((n for n, line in enumerate(lines, 1) if re.match(rf"{name}\s*=", line)), None)
+    number = conf_line(name, conf)
     try:
         in_conf = read_conf(conf).get(name, value if callable(setting.default) else setting.default)
     except Exception:  # conf.py ran once already; if it cannot run again, name its line

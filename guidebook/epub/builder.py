@@ -33,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
+from guidebook.brand import brand_tokens
 from guidebook.build_date import zip_date_time
 from guidebook.formats import output_names
 from guidebook.settings import book_context
@@ -49,7 +50,6 @@ VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*/>\s*')
 HEADING_WITHOUT_LEVEL = re.compile(r'role="heading"(?![^>]*aria-level)')
 LOCAL_REFERENCE_IN_PAGE = re.compile(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:|#)([^"#?]+)')
 LOCAL_REFERENCE_IN_CSS = re.compile(r'url\(\s*["\']?(?![a-z][a-z0-9+.-]*:)([^"\')?#]+)')
-TOKEN_DEFINITION = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 TOKEN_USE = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*))?\)")
 
 
@@ -88,11 +88,6 @@ def fix_page(text: str) -> str:
     if first:
         text = text[: first.end()] + VIEWPORT_TAG.sub("", text[first.end() :])
     return HEADING_WITHOUT_LEVEL.sub('role="heading" aria-level="2"', text)
-
-
-def brand_tokens(css: str) -> dict[str, str]:
-    """The custom properties that brand.css defines, by name."""
-    return {name: value.strip() for name, value in TOKEN_DEFINITION.findall(css)}
 
 
 def resolve_tokens(css: str, tokens: dict[str, str], where: str = "") -> str:

@@ -21,7 +21,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from guidebook.epub.builder import brand_tokens
+from guidebook.brand import brand_tokens
 from guidebook.formats import output_names
 from guidebook.page_size import page_size_inches
 from guidebook.pdf.builder import THEME_DIR, PdfBuilder
@@ -42,7 +42,7 @@ from guidebook.pdf.press import (
 )
 from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
 from guidebook.pdf.wrap import WRAP_STYLESHEETS, write_wrap
-from guidebook.settings import CONF
+from guidebook.settings import CONF, conf_line
 from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = logging.getLogger(__name__)
@@ -92,10 +92,9 @@ class PrintBuilder(PdfBuilder):
             self.pdf_format = pdf_format(self.config.book_print_format)
             self.profile = print_profile(self.config.book_print_profile)
         except PrintSettingError as error:
-            setting = str(error).split()[0]
-            logger.warning(
-                "%s", error, location=setting_line(setting), type=WARNING_TYPE, subtype=GuideWarning.PRINT
-            )
+            line = conf_line(str(error).split()[0])  # the message starts with the setting's name
+            location = f"{CONF}:{line}" if line else str(CONF)
+            logger.warning("%s", error, location=location, type=WARNING_TYPE, subtype=GuideWarning.PRINT)
             self.pdf_format = self.profile = None
 
     def assemble_doctree(self) -> nodes.document:
@@ -237,13 +236,6 @@ class PrintBuilder(PdfBuilder):
         return list(problems.values())
 
 
-def setting_line(name: str) -> str:
-    """Where conf.py sets ``name``, as "path:line" (the file alone if it does not set it)."""
-    lines = CONF.read_text(encoding="utf-8").splitlines()
-    number = next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{name} =")), None)
-    return f"{CONF}:{number}" if number else str(CONF)
-
-
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
@@ -276,7 +268,7 @@ def booking_qr_code(url: str) -> nodes.image:
     """The booking link as a QR code, drawn as SVG so that it prints sharp at any size, in black ink."""
     import segno
 
-    ink = brand_tokens(BRAND_CSS.read_text(encoding="utf-8"))["--brand-ink"]
+    ink = brand_tokens()["--brand-ink"]
     svg = segno.make(url, error="m").svg_inline(dark=ink, border=0)
     # The code is drawn in strokes: without fill="none" its path would be filled in RGB black.
     svg, _ = print_svg(svg.replace("<path ", '<path fill="none" ', 1))

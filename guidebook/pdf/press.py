@@ -21,12 +21,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from uuid import NAMESPACE_URL, uuid5
 
-from guidebook.epub.builder import brand_tokens
+from guidebook.brand import BRAND_CSS, brand_tokens
 from guidebook.settings import CONF
 
 BLEED_IN = 0.125  # what the printer trims off the outer edges
 ROOT = CONF.parent
-BRAND_CSS = ROOT / "docs" / "_static" / "brand.css"
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,15 @@ from, and drawn again only when the mark, the brand tokens or this code changes.
 """
 
 import hashlib
-import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from guidebook.brand import BRAND_CSS, brand_tokens
 from guidebook.formats import WEBSITE_BUILDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = ROOT / "docs" / "_static" / "logo.svg"
-BRAND_CSS = ROOT / "docs" / "_static" / "brand.css"
 
 MASKABLE_SAFE_ZONE = 0.8  # of the icon's width: the circle every mask keeps
 # name: (pixels, purpose, share of the side the mark takes)
@@ -53,12 +52,6 @@ def draw_icon(target: Path, pixels: int, share: float, background: str) -> None:
     # WeasyPrint measures in CSS pixels (96 a inch), pdfium in points (72 a inch).
     image = page.render(scale=pixels / page.get_width(), fill_color=(0, 0, 0, 0)).to_pil()
     image.resize((pixels, pixels)).save(target, format="PNG", optimize=True)
-
-
-def brand_tokens() -> dict[str, str]:
-    """The custom properties brand.css defines (``--brand-primary``…), by name."""
-    css = BRAND_CSS.read_text(encoding="utf-8")
-    return dict(re.findall(r"(--brand-[\w-]+)\s*:\s*([^;]+?)\s*;", css))
 
 
 def brand_colour(name: str) -> str:
