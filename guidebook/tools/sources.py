@@ -11,10 +11,10 @@ the line where there is one, and what to do (in EDITING.md's words)::
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-CHAPTER_FILE = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+from guidebook.authoring.messages import CHAPTER_NAME
+
 PICTURES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 OWN_FILES = "_static"  # the guide's stylesheets, fonts and logo
 WORD = {".doc", ".docx", ".odt", ".rtf", ".pages"}
@@ -68,7 +68,7 @@ def chapter_problems(path: Path, shown: Path) -> list[str]:
             )
         ]
     found = []
-    if shown.name != "index.md" and not CHAPTER_FILE.match(shown.name):
+    if shown.name != "index.md" and not CHAPTER_NAME.fullmatch(shown.stem):
         found.append(
             problem(
                 shown,
