@@ -9,7 +9,8 @@ it all, and the navigation marks the chapters read. Without scripts, nothing cha
 
 from sphinx.application import Sphinx
 
-from guidebook.website.offline import STATIC_DIR, WEBSITE_BUILDERS
+from guidebook.formats import WEBSITE_BUILDERS
+from guidebook.website.offline import STATIC_DIR
 
 
 def add_script(app: Sphinx) -> None:
