@@ -62,9 +62,8 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "guidebook",  # the guide's own extension: see guidebook/__init__.py
-    # The website's sitemap, link-preview tags, 404 page and moved-chapter pages
+    # The website's link-preview tags, 404 page and moved-chapter pages
     # (configured under "HTML" below; none of them writes into the ebooks).
-    "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinx_reredirects",
@@ -107,10 +106,6 @@ html_theme_options = {
 # shared links keep working. `make rename` adds the lines; leave them in.
 redirects = {}
 redirect_html_template_file = str(Path(__file__).parent / "guidebook/website/redirect.html")
-
-# sitemap.xml, at the canonical address of every page; robots.txt points to it.
-sitemap_url_scheme = "{link}"
-sitemap_excludes = ["search.html", "404.html"]
 
 # Link previews (OpenGraph): each chapter's front matter `description:`, the cover as the picture.
 ogp_site_url = book_site_url

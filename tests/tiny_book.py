@@ -38,12 +38,3 @@ book_original_post_url = "https://example.org/blog/post"
 book_booking_url = "https://example.org/booking"
 book_note = "This book shares general coaching perspectives."
 book_uuid = "7d3f0c52-6a0e-4a57-b1a7-5d7f3a9a2c10"
-
-
-def setup(app):
-    """sphinx-sitemap's one setting the guide reads (robots.txt names the sitemap).
-
-    The extension itself stays out: it starts a multiprocessing manager for every build,
-    and those of in-process builds keep the test process from ending.
-    """
-    app.add_config_value("sitemap_filename", "sitemap.xml", "")

@@ -11,10 +11,14 @@ promises on top of it:
   format asked for has succeeded. A failed build leaves ``DIR`` as it was, and
   its reading of the chapters is thrown away with it, so the next build reads
   them again and reports the same mistake.
-- **Whole outputs.** Each format is written into an empty folder, so every file
-  that gathers all pages (the sitemap, the search index, the inventory, the
-  redirect pages) is what a clean build writes, whatever was built before.
-  Only the reading of unchanged chapters is reused.
+- **Whole outputs.** The website is written over a copy of the last good
+  one, and Sphinx writes again only the pages that changed, as a plain
+  ``sphinx-build`` does; every file that gathers all pages is what a clean
+  build writes all the same: the sitemap and the inventory come from Sphinx's
+  environment, which knows every chapter, the search index keeps the other
+  pages' words, and the 404 and redirect pages are written by every build
+  (tests/test_whole_build.py compares them with a clean build, byte for byte).
+  The ebooks and the paperback are each written into an empty folder.
 - **One build at a time.** ``DIR/.lock`` is held while a build runs; a second
   build in the same folder says which one runs and waits for it.
 - **Stopping.** Ctrl+C or a closed terminal (SIGINT, SIGTERM, SIGHUP) stops the
@@ -107,7 +111,7 @@ def quiet_worker() -> None:
     """A worker stops at once on a signal, with no traceback: the main process cleans up.
 
     Each worker leads a process group of its own, which ``stop`` ends as one with
-    whatever the worker started (sphinx-sitemap starts a process that ignores Ctrl+C).
+    whatever the worker started, so that no process of the build outlives it.
     """
     for each in STOP_SIGNALS:
         signal.signal(each, signal.SIG_DFL)
@@ -260,17 +264,17 @@ def warm_up() -> None:
 
 
 def stage(out: Path, formats: list[str]) -> Path:
-    """A fresh staging folder holding a copy of the last good doctrees, and nothing else.
+    """A fresh staging folder holding a copy of the last good doctrees and website.
 
-    Sphinx reads again only the chapters that changed, but writes every format
-    whole, into an empty folder: a website written over the last good one
-    would gather into its sitemap and search index only the pages of this build.
+    Sphinx reads again only the chapters that changed and writes again only the
+    pages that changed; the copies keep their files' times, which it compares.
     """
     staging = out / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    if (out / "doctrees").is_dir():
-        shutil.copytree(out / "doctrees", staging / "doctrees", symlinks=True)
+    for part in ["doctrees", *(["html"] if "html" in formats else [])]:
+        if (out / part).is_dir():
+            shutil.copytree(out / part, staging / part, symlinks=True)
     return staging
 
 
@@ -324,6 +328,8 @@ def build(
                 ebook.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(names[fmt], ebook)
         failed = run_side_by_side({"html": command("html")})
+        # Sphinx's copy of its previous note of the settings, when they changed: not for readers
+        (staging / "html" / ".buildinfo.bak").unlink(missing_ok=True)
     if failed:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(

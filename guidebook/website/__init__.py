@@ -9,6 +9,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("guidebook.website.assets")
     app.setup_extension("guidebook.website.contents")
     app.setup_extension("guidebook.website.app_icons")
+    app.setup_extension("guidebook.website.sitemap")
     app.setup_extension("guidebook.website.offline")
     app.setup_extension("guidebook.website.reading")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,4 @@
-"""Keep every page's sidebar true when a rebuild writes only the changed pages.
+"""Keep every page true when a rebuild writes only the changed pages.
 
 Every page of the website lists every chapter's title in its sidebar, and
 links to its neighbours. Sphinx writes again only the chapters that changed
@@ -7,6 +7,11 @@ added or removed, the other pages would keep the old list; and it never
 deletes the page of a removed chapter. Here, when the titles or the list of
 chapters change, every page is written again, and a removed chapter's page
 is deleted (a renamed chapter's old address then gets its redirect).
+
+Sphinx's search index keeps the words of the pages it did not write, and
+drops the rewritten pages from the words they had; a word no page has any more
+is kept, with no page, and is taken out here: the index is then a clean
+build's, and a sentence taken out of a chapter leaves nothing of it on the site.
 
 Sphinx also writes every page again when a setting changes, or a template,
 but not when an extension's code does: the guide's code and scripts are
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.search import js_index
 
 from guidebook.formats import WEBSITE_BUILDERS, code_hash
 
@@ -48,10 +54,23 @@ class ContentsWatch:
         return sorted(env.found_docs)
 
 
+def drop_words_of_no_page(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.name not in WEBSITE_BUILDERS:
+        return
+    path = Path(app.outdir, app.builder.searchindex_filename)
+    if not path.is_file():
+        return
+    index = js_index.loads(path.read_text(encoding="utf-8"))
+    for words in ("terms", "titleterms"):
+        index[words] = {word: pages for word, pages in index[words].items() if pages != []}
+    path.write_text(js_index.dumps(index), encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     watch = ContentsWatch()
     app.setup_extension("guidebook.settings")  # guide_code_version
     app.connect("config-inited", code_version)
     app.connect("env-get-outdated", watch.remember)
     app.connect("env-updated", watch.write_every_page_if_changed)
+    app.connect("build-finished", drop_words_of_no_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,4 @@
-"""What each page of the website says about itself, and the site's robots.txt.
+"""What each page of the website says about itself.
 
 Every page gets, through the ``guidebook-site`` theme (website/theme, over furo):
 
@@ -9,9 +9,9 @@ Every page gets, through the ``guidebook-site`` theme (website/theme, over furo)
 - the PDF and EPUB download links for the sidebar;
 - a reading time under each chapter's title.
 
-The extensions in conf.py do the rest: sphinx-sitemap (sitemap.xml),
-sphinxext-opengraph (link previews), sphinx-notfound-page (the 404 page, marked
-noindex here) and sphinx-reredirects (pages at renamed chapters' old addresses).
+``sitemap`` writes sitemap.xml and robots.txt. The extensions in conf.py do the
+rest: sphinxext-opengraph (link previews), sphinx-notfound-page (the 404 page,
+marked noindex here) and sphinx-reredirects (pages at renamed chapters' old addresses).
 """
 
 import base64
@@ -110,6 +110,20 @@ def download_links(app: Sphinx) -> list[dict]:
     ]
 
 
+def write_every_page_if_downloads_changed(app: Sphinx, env) -> list[str]:
+    """Every page offers the ebooks with their sizes: when a size changes, every page is written again.
+
+    The sizes the pages show are kept in Sphinx's environment with the chapters' reading of them.
+    """
+    if app.builder.name not in WEBSITE_BUILDERS:
+        return []
+    shown = [(link["label"], link["size"]) for link in download_links(app)]
+    if getattr(env, "guide_download_sizes", None) == shown:
+        return []
+    env.guide_download_sizes = shown
+    return sorted(env.found_docs)
+
+
 DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\s*')
 
 
@@ -135,18 +149,10 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     )
 
 
-def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
-    """robots.txt, pointing crawlers at sphinx-sitemap's sitemap.xml."""
-    if exception or app.builder.name not in WEBSITE_BUILDERS:
-        return
-    text = f"User-agent: *\nAllow: /\n\nSitemap: {site_url(app)}{app.config.sitemap_filename}\n"
-    Path(app.outdir, "robots.txt").write_text(text, encoding="utf-8")
-
-
 def setup(app: Sphinx) -> dict:
     app.add_html_theme("guidebook-site", str(THEME_DIR))
     app.add_post_transform(AddReadingTime)
     # before sphinxext-opengraph's handler (500), which reads the page's fields
     app.connect("html-page-context", add_page_context, priority=400)
-    app.connect("build-finished", write_robots_txt)
+    app.connect("env-updated", write_every_page_if_downloads_changed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
