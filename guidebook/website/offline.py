@@ -21,10 +21,12 @@ nothing else: it sends nothing anywhere. The live preview (``make live``) sets
 """
 
 import base64
+import functools
 import hashlib
 import json
+import posixpath
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sphinx.application import Sphinx
@@ -88,30 +90,36 @@ def files_used(site: Path, prefix: str) -> list[str]:
     A link may be relative to its file or absolute under the site's path (the
     404 page's are); links to other hosts and to missing files are left out, and
     so is a face that has a WOFF2 copy beside it (brand.css's TrueType faces are
-    for the ebooks; site.css gives the website the WOFF2 ones).
+    for the ebooks; site.css gives the website the WOFF2 ones). Paths are worked
+    out as text, against one listing of the site: every page links the same few
+    dozen files.
     """
     site = site.resolve()
+    files = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
 
-    def resolve(link: str, base: Path) -> Path | None:
+    @functools.cache
+    def resolve(link: str, folder: str) -> str | None:
         path = unquote(urlsplit(link).path)
         if not path or "://" in link or link.startswith(("data:", "mailto:", "//")):
             return None
-        target = (site / path[len(prefix) :]) if path.startswith(prefix) else (base.parent / path)
-        target = target.resolve()
-        if target.suffix in WEBSITE_HAS_WOFF2 and target.with_suffix(".woff2").is_file():
+        target = posixpath.normpath(
+            path[len(prefix) :] if path.startswith(prefix) else posixpath.join(folder, path)
+        )
+        stem, suffix = posixpath.splitext(target)
+        if suffix in WEBSITE_HAS_WOFF2 and f"{stem}.woff2" in files:
             return None
-        return target if target.is_file() and site in target.parents else None
+        return target if target in files else None
 
-    found = {page.resolve() for page in site.glob("*.html")}
+    found = {name for name in files if "/" not in name and name.endswith(".html")}
     todo = sorted(found)
     while todo:
         current = todo.pop()
-        for link in links_in(current):
-            target = resolve(link, current)
+        for link in links_in(site / current):
+            target = resolve(link, posixpath.dirname(current))
             if target and target not in found:
                 found.add(target)
                 todo.append(target)
-    return sorted(PurePosixPath(path.relative_to(site)).as_posix() for path in found)
+    return sorted(found)
 
 
 def integrity(data: bytes) -> str:
