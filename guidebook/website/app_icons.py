@@ -1,11 +1,12 @@
 """The icons a phone shows for the installed guide, drawn from the brand mark at build time.
 
-The mark (``docs/_static/logo.svg``) is drawn three times: at 192 and 512 pixels as it
+The mark (``docs/_static/logo.svg``) makes three icons: at 192 and 512 pixels as it
 is (a rounded square, transparent at the corners), and at 512 pixels as a "maskable"
 icon, which the phone crops to its own shape (a circle, a squircle): there the mark
 sits inside the middle 80 % (the part no crop cuts) on a full square of the mark's
-own colour, the brand's primary (``--brand-primary`` in brand.css). WeasyPrint draws the SVG onto a page of the icon's
-size and pypdfium2 turns that page into a PNG (the same tools draw the cover).
+own colour, the brand's primary (``--brand-primary`` in brand.css). WeasyPrint draws
+the SVG once, onto a page of 512 pixels, and pypdfium2 turns that page into a picture
+(the same tools draw the cover); the other two are made from that picture.
 
 The icons are kept beside the shared doctrees with a hash of what they are drawn
 from, and drawn again only when the mark, the brand tokens or this code changes.
@@ -31,27 +32,37 @@ ICONS = {
 }
 
 
-def icon_html(pixels: int, share: float, background: str) -> str:
-    mark = round(pixels * share)
-    margin = (pixels - mark) / 2
+def mark_html(pixels: int) -> str:
     return (
         "<!DOCTYPE html><html><head><style>"
-        f"@page {{ size: {pixels}px; margin: 0; background: {background}; }}"
-        f"body {{ margin: 0; }} img {{ display: block; width: {mark}px; height: {mark}px;"
-        f" margin: {margin}px; }}"
+        f"@page {{ size: {pixels}px; margin: 0; }} body {{ margin: 0; }}"
+        f" img {{ display: block; width: {pixels}px; height: {pixels}px; }}"
         f'</style></head><body><img src="{MARK.as_uri()}" alt=""></body></html>'
     )
 
 
-def draw_icon(target: Path, pixels: int, share: float, background: str) -> None:
+def draw_mark(pixels: int):
+    """The mark as a square RGBA picture of ``pixels``, transparent around it."""
     import pypdfium2
     from weasyprint import HTML
 
-    pdf = pypdfium2.PdfDocument(HTML(string=icon_html(pixels, share, background)).write_pdf())
+    pdf = pypdfium2.PdfDocument(HTML(string=mark_html(pixels)).write_pdf())
     page = pdf[0]
     # WeasyPrint measures in CSS pixels (96 a inch), pdfium in points (72 a inch).
     image = page.render(scale=pixels / page.get_width(), fill_color=(0, 0, 0, 0)).to_pil()
-    image.resize((pixels, pixels)).save(target, format="PNG", optimize=True)
+    return image.convert("RGBA").resize((pixels, pixels))
+
+
+def icon(mark, pixels: int, share: float, background: str):
+    """``mark`` at ``share`` of a square of ``pixels``, on ``background`` (a #rrggbb colour or transparent)."""
+    from PIL import Image, ImageColor
+
+    fill = (0, 0, 0, 0) if background == "transparent" else (*ImageColor.getrgb(background)[:3], 255)
+    square = Image.new("RGBA", (pixels, pixels), fill)
+    side = round(pixels * share)
+    offset = (pixels - side) // 2
+    square.alpha_composite(mark.resize((side, side), Image.Resampling.LANCZOS), (offset, offset))
+    return square
 
 
 def brand_colour(name: str) -> str:
@@ -73,14 +84,11 @@ def draw_icons(folder: Path) -> Path:
     if stamp.exists() and stamp.read_text() == digest and all((static / name).exists() for name in ICONS):
         return static
     static.mkdir(parents=True, exist_ok=True)
+    mark = draw_mark(max(pixels for pixels, _purpose, _share in ICONS.values()))
     for name, (pixels, purpose, share) in ICONS.items():
+        background = brand_colour("--brand-primary") if purpose == "maskable" else "transparent"
         partial = static / f"{name}.part"
-        draw_icon(
-            partial,
-            pixels,
-            share,
-            brand_colour("--brand-primary") if purpose == "maskable" else "transparent",
-        )
+        icon(mark, pixels, share, background).save(partial, format="PNG", optimize=True)
         partial.replace(static / name)
     stamp.write_text(digest)
     return static
