@@ -19,16 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-
-from sphinx.application import Sphinx
-from sphinx.config import Config
-from sphinx.util import logging
+from typing import TYPE_CHECKING
 
 from guidebook.formats import TAGS
 from guidebook.page_size import EXAMPLES as PAGE_SIZE_EXAMPLES
 from guidebook.page_size import page_size_inches
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:  # the build reads conf.py's settings before Sphinx is loaded, in its worker
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
 
 CONF = Path(__file__).resolve().parent.parent / "conf.py"
 
@@ -204,7 +204,7 @@ def book_settings(path: Path = CONF) -> dict:
     return {name: value for name, value in conf_settings(path).items() if name.startswith("book_")}
 
 
-def book_context(config: Config) -> dict:
+def book_context(config: "Config") -> dict:
     """The book_* settings without their prefix: the ``book`` of the themes' templates."""
     return {name.removeprefix("book_"): getattr(config, name) for name in BOOK_SETTINGS}
 
@@ -230,13 +230,16 @@ def where_set(setting: Setting, value, confdir: str | Path) -> tuple[str | None,
     return f"{conf}:{number}", name
 
 
-def check_settings(app: Sphinx, config: Config) -> None:
+def check_settings(app: "Sphinx", config: "Config") -> None:
     """Stop before any chapter is read if a setting is wrong, naming its line and what to write instead.
 
     Each wrong setting is an error message of its own ("conf.py:12: ERROR: …"); then the build
     ends with exit status 2, as sphinx-build's own errors do, without Sphinx's crash report
     (which asks for a bug report, and a wrong setting is not a bug).
     """
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
     wrong = 0
     for setting in SETTINGS:
         value = getattr(config, setting.name)
@@ -249,13 +252,13 @@ def check_settings(app: Sphinx, config: Config) -> None:
         raise SystemExit(2)
 
 
-def tag_format(app: Sphinx) -> None:
+def tag_format(app: "Sphinx") -> None:
     for tag, builders in TAGS.items():
         if app.builder.name in builders:
             app.tags.add(tag)
 
 
-def setup(app: Sphinx) -> dict:
+def setup(app: "Sphinx") -> dict:
     for setting in SETTINGS:
         app.add_config_value(setting.name, setting.default, setting.rebuild, types=frozenset(setting.types))
     app.connect("config-inited", check_settings)

@@ -25,6 +25,7 @@ import yaml
 from sphinx.application import Sphinx
 from sphinx.util import logging as sphinx_logging
 
+from guidebook.chapters import CHAPTER_NAME
 from guidebook.warning_types import WARNING_TYPE, GuideWarning
 
 logger = sphinx_logging.getLogger(__name__)
@@ -152,11 +153,6 @@ def front_matter_problem(lines: list[str]) -> tuple[int, str] | None:
         f"What to do: between the two '---' lines at the top, write "
         f"'description: One sentence saying what the chapter is about.'"
     )
-
-
-# A chapter's file name (without .md): its number, two digits or more, and its slug. `make rename`
-# and `make chapter` (guidebook/tools) take the rule from here.
-CHAPTER_NAME = re.compile(r"\d{2,}-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:

@@ -16,7 +16,6 @@ from sphinx.util import logging
 from guidebook.build_date import build_date
 from guidebook.formats import output_names
 from guidebook.page_size import page_size_inches
-from guidebook.pdf.finish import finish_pdf
 from guidebook.pdf.weasyprint_log import weasyprint_warnings_as_sphinx_warnings
 from guidebook.settings import book_context
 from guidebook.warning_types import WARNING_TYPE, GuideWarning
@@ -94,6 +93,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     def write_pdf(self) -> None:
         from weasyprint import HTML
+
+        from guidebook.pdf.finish import finish_pdf  # pikepdf: imported by the builds that write a PDF
 
         source = Path(self.outdir, f"{self.config.root_doc}.html")
         target = Path(self.outdir, output_names(self.config)["pdf"])

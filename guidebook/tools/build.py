@@ -29,9 +29,11 @@ promises on top of it:
   paperback (``print``) to write, the chapters are read first and those are then
   written side by side; the website comes last, as it offers the ebooks with their sizes.
 - **Warm workers.** Each command runs as Sphinx's own ``build_main`` (what
-  ``sphinx-build`` runs) in a worker process forked from this one. While one
-  worker reads the chapters, this process imports Sphinx, the extensions and
-  WeasyPrint, so the writers forked after it start with them. A new ``sphinx-build`` per format spent about half a second each
+  ``sphinx-build`` runs) in a worker process forked from this one. The first
+  worker is forked before the last good output is copied, and imports Sphinx
+  and the extensions meanwhile. While one worker reads the chapters, this
+  process imports Sphinx, the extensions and WeasyPrint, so the writers forked
+  after it start with them. A new ``sphinx-build`` per format spent about half a second each
   importing them again: measured with ``make bench``, the full build takes
   3.5 s this way against 5.0 s with one ``sphinx-build`` process per format.
 - **Reproducible dates.** ``SOURCE_DATE_EPOCH`` is the last commit's time.
@@ -225,24 +227,40 @@ def sphinx_build(builder: str, outdir: Path, doctrees: Path, overrides: list[str
     return [*arguments, str(SOURCE_DIR), str(outdir)]
 
 
-def run_side_by_side(commands: dict[str, list[str]], then=None) -> list[str]:
+def start_workers(count: int):
+    """``count`` worker processes, forked now from this one; each imports Sphinx and the extensions
+    (``import_extensions``) while this process goes on, then runs the build it is given."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    sys.stdout.flush(), sys.stderr.flush()
+    pool = ProcessPoolExecutor(max_workers=count, initializer=start_worker)
+    pool.submit(int)  # the first task forks the workers (with fork, all at once)
+    return pool
+
+
+def start_worker() -> None:
+    quiet_worker()
+    try:
+        import_extensions()
+    except Exception:  # a broken conf.py or extension: the build itself says where, in Sphinx's words
+        pass
+
+
+def run_side_by_side(commands: dict[str, list[str]], then=None, pool=None) -> list[str]:
     """Run the sphinx-build commands (their arguments) at once; return the names of those that failed.
 
     Each runs Sphinx's own ``build_main`` (what ``sphinx-build`` runs) in a worker
     process forked from this one, which has imported Sphinx and the extensions
-    once (``warm_up``): a new ``sphinx-build`` would spend about half a second
-    importing them again. ``then`` runs here while the builds run.
+    once (``warm_up``), or which imported them while this process staged the
+    last good output (``pool``, from ``start_workers``): a new ``sphinx-build``
+    would spend about half a second importing them again. ``then`` runs here
+    while the builds run.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
-    from sphinx.cmd.build import build_main
-
     unless_stopped()
     if not commands:
         return []
-    sys.stdout.flush(), sys.stderr.flush()
-    with ProcessPoolExecutor(max_workers=len(commands), initializer=quiet_worker) as pool:
-        running = {name: pool.submit(build_main, arguments) for name, arguments in commands.items()}
+    with pool or start_workers(len(commands)) as workers:
+        running = {name: workers.submit(sphinx_build_main, arguments) for name, arguments in commands.items()}
         if then:
             then()
         failed = [name for name, build in running.items() if build.exception() or build.result() != 0]
@@ -250,10 +268,16 @@ def run_side_by_side(commands: dict[str, list[str]], then=None) -> list[str]:
     return failed
 
 
-def warm_up() -> None:
-    """Import what the writers need (WeasyPrint takes half a second), so that their workers start with it."""
+def sphinx_build_main(arguments: list[str]) -> int:
+    """In a worker: what ``sphinx-build`` runs (imported there, so that this process need not)."""
+    from sphinx.cmd.build import build_main
+
+    return build_main(arguments)
+
+
+def import_extensions() -> None:
+    """Import Sphinx and conf.py's extensions, as every build does first."""
     import sphinx.cmd.build  # noqa: F401
-    import weasyprint  # noqa: F401
 
     from guidebook import import_opengraph_quietly
     from guidebook.settings import read_conf
@@ -261,6 +285,13 @@ def warm_up() -> None:
     import_opengraph_quietly()
     for module in read_conf().get("extensions", []):
         importlib.import_module(module)
+
+
+def warm_up() -> None:
+    """Import what the writers need (WeasyPrint takes half a second), so that their workers start with it."""
+    import weasyprint  # noqa: F401
+
+    import_extensions()
 
 
 def stage(out: Path, formats: list[str]) -> Path:
@@ -303,11 +334,13 @@ def build(
             f"The build failed: see the messages above, each names a file. "
             f"The last good output in {os.path.relpath(out)} is unchanged."
         )
+    first = start_workers(1)  # the first build's worker: it imports while this process stages
     names = outputs(out)
     wanted = {*targets, *ALL} - {"all"} if "all" in targets else set(targets)
     if "html" in wanted:  # the website offers the ebooks: build any that are missing
         wanted |= {fmt for fmt in EBOOKS if not names[fmt].exists()}
     formats = [fmt for fmt in FORMATS if fmt in wanted]
+    writers = [fmt for fmt in formats if fmt != "html"]  # the ebooks and the paperback
     staging = stage(out, formats)
     doctrees = staging / "doctrees"
     overrides = [*overrides, *shared_overrides(staging)]  # the same for every format: see guidebook.formats
@@ -315,19 +348,19 @@ def build(
     def command(builder: str) -> list[str]:
         return sphinx_build(builder, staging / builder, doctrees, overrides, quiet)
 
-    writers = [fmt for fmt in formats if fmt != "html"]  # the ebooks and the paperback
+    failed = []
     if len(writers) >= 2:  # one worker reads the chapters while this process warms up for the writers
-        read_failed = run_side_by_side({READER: command(READER)}, then=warm_up)
+        read_failed = run_side_by_side({READER: command(READER)}, then=warm_up, pool=first)
         failed = formats if read_failed else run_side_by_side({fmt: command(fmt) for fmt in writers})
-    else:
-        failed = run_side_by_side({fmt: command(fmt) for fmt in writers})
+    elif writers:
+        failed = run_side_by_side({writers[0]: command(writers[0])}, pool=first)
     if "html" in formats and not failed:
         for fmt in EBOOKS:  # the last good ebooks, for the download buttons
             if fmt not in formats:
                 ebook = staging / names[fmt].relative_to(out)
                 ebook.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(names[fmt], ebook)
-        failed = run_side_by_side({"html": command("html")})
+        failed = run_side_by_side({"html": command("html")}, pool=None if writers else first)
         # Sphinx's copy of its previous note of the settings, when they changed: not for readers
         (staging / "html" / ".buildinfo.bak").unlink(missing_ok=True)
     if failed:

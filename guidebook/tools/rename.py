@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from guidebook.authoring.messages import CHAPTER_NAME
+from guidebook.chapters import CHAPTER_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from guidebook.authoring.messages import CHAPTER_NAME
+from guidebook.chapters import CHAPTER_NAME
 
 PICTURES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 OWN_FILES = "_static"  # the guide's stylesheets, fonts and logo
