@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 export GUIDE_MAKE_PID := $(shell echo $$PPID)
 
 .DEFAULT_GOAL := all
-.PHONY: help all html epub pdf print linkcheck test clean clean-all venv build-needs test-needs
+.PHONY: help all html epub pdf print linkcheck test clean clean-all venv test-needs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,7 @@ help: ## List the targets
 venv: $(VENV)/.installed ## Make the virtual environment from requirements.txt
 
 $(VENV)/.installed: requirements.txt
+	@$(SYSTEM_CHECK) build
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
@@ -30,27 +31,28 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
-# Before building or testing: one message naming what the system lacks and the
-# command that installs it (guidebook/tools/system.py; it needs no .venv).
-build-needs:
-	@$(PYTHON) guidebook/tools/system.py check build
+# Before making the virtual environment and before testing: one message naming what the
+# system lacks and the command that installs it (guidebook/tools/system.py; it needs no .venv,
+# but runs in its Python once there is one: `python3` may be a version manager's slower shim).
+# Every build checks again in its own process (guidebook/tools/build.py, system_ready).
+SYSTEM_CHECK := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) guidebook/tools/system.py check
 
 test-needs:
-	@$(PYTHON) guidebook/tools/system.py check build test
+	@$(SYSTEM_CHECK) build test
 
-all: build-needs venv ## Build the website, the PDF and the EPUB (the default)
+all: venv ## Build the website, the PDF and the EPUB (the default)
 	@$(BUILD) all
 
-html: build-needs venv ## Build the website into _build/html
+html: venv ## Build the website into _build/html
 	@$(BUILD) html
 
-epub: build-needs venv ## Build the EPUB into _build/epub
+epub: venv ## Build the EPUB into _build/epub
 	@$(BUILD) epub
 
-pdf: build-needs venv ## Build the PDF into _build/pdf
+pdf: venv ## Build the PDF into _build/pdf
 	@$(BUILD) pdf
 
-print: build-needs venv ## Build the paperback (interior and cover, PDF/X-1a:2001 in CMYK) into _build/print
+print: venv ## Build the paperback (interior and cover, PDF/X-1a:2001 in CMYK) into _build/print
 	@$(BUILD) print
 
 linkcheck: venv ## Check every external link live (needs internet); report in _build/linkcheck
@@ -75,7 +77,7 @@ lint: venv ## Lint and check the formatting of every Python file (ruff, configur
 .PHONY: live chapter import rename spell
 LIVE_PORT ?= 8000
 
-live: build-needs venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
+live: venv ## Preview the website as you edit, at http://127.0.0.1:8000 (Ctrl+C stops)
 	@$(BIN)/python guidebook/tools/live.py --port $(LIVE_PORT) --out $(OUT)
 
 chapter: venv ## Start a chapter: make chapter TITLE="Step 7: Keep Going" [AFTER=08-conclusion]
@@ -93,10 +95,10 @@ spell: venv ## Check the spelling of the chapters and every other file (codespel
 
 .PHONY: dist readthedocs system-packages
 
-dist: build-needs venv ## Build, then write the release (site zip, PDF, EPUB, paperback, SHA-256 sums) into _build/dist
+dist: venv ## Build, then write the release (site zip, PDF, EPUB, paperback, SHA-256 sums) into _build/dist
 	@$(BIN)/python guidebook/tools/dist.py --out $(OUT)
 
-readthedocs: build-needs venv ## Build, then copy the outputs where Read the Docs publishes them
+readthedocs: venv ## Build, then copy the outputs where Read the Docs publishes them
 	@test -n "$$READTHEDOCS_OUTPUT" || { echo "READTHEDOCS_OUTPUT is not set: Read the Docs sets it in its build."; exit 1; }
 	@$(BIN)/python guidebook/tools/dist.py --out $(OUT) --readthedocs "$$READTHEDOCS_OUTPUT"
 

@@ -421,7 +421,18 @@ def main(argv: list[str] | None = None) -> int:
         return stoppable(
             args.out.resolve(), what, lambda: linkcheck(args.out, args.overrides, not args.verbose)
         )
-    return stoppable(args.out.resolve(), what, lambda: build_and_say(args))
+    return stoppable(args.out.resolve(), what, lambda: system_ready() or build_and_say(args))
+
+
+def system_ready() -> int:
+    """0 if the computer has what a build needs; else 1, having said what it lacks and how to install it.
+
+    Every build checks, in its own process (a second Python for it took a tenth of
+    `make html`); make checks before it makes the virtual environment.
+    """
+    from guidebook.tools import system
+
+    return system.check(["build"])
 
 
 def build_and_say(args: argparse.Namespace) -> int:

@@ -42,6 +42,7 @@ from guidebook.tools.build import (  # noqa: E402
     print_cover,
     publish,
     stoppable,
+    system_ready,
 )
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     what = "make readthedocs" if args.readthedocs else "make dist"
-    return stoppable(args.out.resolve(), what, lambda: release(args))
+    return stoppable(args.out.resolve(), what, lambda: system_ready() or release(args))
 
 
 def release(args: argparse.Namespace) -> int:
