@@ -7,9 +7,10 @@ chapters copied N times, each copy with its own labels, titles and
 cross-references, listed in the home page's one toctree. Then it times, each
 run in a fresh process:
 
-- ours: the full build as ``make`` does it (``python -m guidebook.tools.build all``),
-  each format alone (cold), and the HTML rebuild after editing one paragraph
-  (``make html``, a new process); then, as the author works, ``make live``: from
+- ours: as the author runs them, with ``make`` in the project's folder: the full
+  build (``make``), each format alone (``make epub``, ``make pdf``, ``make html``,
+  cold), and the website after editing one paragraph (``make html``), each with
+  its system check; then, as the author works, ``make live``: from
   saving a paragraph to a chapter to the rebuilt page being served (its
   rebuilds run in a worker forked from the warm server, so no CPU or memory figure);
 - stock: plain Sphinx (myst-parser, sphinx-design, furo, none of the guide's
@@ -157,6 +158,7 @@ def make_project(folder: Path, size: int, settings: dict) -> tuple[Path, int]:
     shutil.rmtree(project / "docs")
     count = make_book(project / "docs", size, stock=False, settings=settings)
     shutil.copytree(DOCS / "_static", project / "docs" / "_static")
+    (project / ".venv").symlink_to(ROOT / ".venv")  # `make` runs the project's own .venv
     return project, count
 
 
@@ -204,7 +206,7 @@ def run(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float, int]:
 
 
 def ours(project: Path, out: Path, *formats: str) -> list[str]:
-    return [PYTHON, "-m", "guidebook.tools.build", *formats, "--out", str(out)]
+    return ["make", "--no-print-directory", "-s", *formats, f"OUT={out}"]
 
 
 def stock(project: Path, out: Path, builder: str) -> list[str]:
@@ -305,7 +307,6 @@ def bench_live(size: int, count: int, project: Path, reps: int, runs: Runs, say)
     """The rebuild seen while writing: `make live`, from saving a chapter to its page being served."""
     from live_reload import Server, wait_for
 
-    (project / ".venv").symlink_to(ROOT / ".venv")  # `make live` runs the project's own .venv
     server = Server("make live", project, ["make", "--no-print-directory", "live"])
     try:
         first = wait_for(server.url, "Offer Alternatives", timeout=3600)
