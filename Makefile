@@ -63,8 +63,10 @@ linkcheck: venv ## Check every external link live (needs internet); report in _b
 node_modules/.installed: package.json package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch $@
 
+# One worker per core (pytest-xdist), each test file whole on one worker; the book is built
+# once for all of them (tests/conftest.py, built_once).
 test: test-needs venv node_modules/.installed lint ## Run every test (builds each format once, in a temporary folder)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: venv ## Lint and check the formatting of every Python file (ruff, configured in pyproject.toml)

@@ -1,5 +1,6 @@
 """Build the guide once per test session, into a temporary folder, and share it."""
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -97,35 +98,51 @@ def run_build(out: Path, *args: str, epoch: int = EPOCH) -> subprocess.Completed
     )
 
 
+def built_once(tmp_path_factory, name: str, build) -> Build:
+    """``build(out)``, run once for the whole test run.
+
+    With ``make test``'s workers (pytest -n), the first worker that needs it builds it in
+    the run's shared folder while the others wait, as pytest-xdist advises: a build for
+    each worker would take the time the workers save.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's, or this worker's
+    out, log_file = shared / name, shared / f"{name}.log"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not log_file.exists():
+            result = build(out)
+            log = result.stdout + result.stderr
+            assert result.returncode == 0, f"the build failed:\n{log}"
+            log_file.write_text(log, encoding="utf-8")
+    return Build(out, log_file.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def book(tmp_path_factory) -> Build:
     """The whole book, built once: html, epub, pdf and the paperback (print)."""
-    out = tmp_path_factory.mktemp("book")
-    result = run_build(out, "all", "print")
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the build failed:\n{log}"
-    return Build(out, log)
+    return built_once(tmp_path_factory, "book", lambda out: run_build(out, "all", "print"))
 
 
 # Settings changed on the command line (-D) for the one build that tests them.
 OVERRIDES = {"book_booking_url": "https://booking.example.org/assessment", "book_edition": "9.9"}
 
 
-@pytest.fixture(scope="session")
-def overridden(tmp_path_factory) -> Build:
-    """The release (`make dist`) of the book with OVERRIDES set by -D: one build for every test of -D."""
-    out = tmp_path_factory.mktemp("overridden")
+def release_with_overrides(out: Path) -> subprocess.CompletedProcess:
     args = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "guidebook.tools.dist", "--out", str(out), *args],
         cwd=ROOT,
         env={**os.environ, ENV_VAR: str(EPOCH)},
         capture_output=True,
         text=True,
     )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the build with {args} failed:\n{log}"
-    return Build(out, log)
+
+
+@pytest.fixture(scope="session")
+def overridden(tmp_path_factory) -> Build:
+    """The release (`make dist`) of the book with OVERRIDES set by -D: one build for every test of -D."""
+    return built_once(tmp_path_factory, "overridden", release_with_overrides)
 
 
 def page_text(html: str) -> str:
