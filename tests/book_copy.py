@@ -4,6 +4,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from guidebook.build_date import ENV_VAR, NO_HISTORY_EPOCH
@@ -21,17 +22,29 @@ def placeholder_ebooks(out: Path, slug: str) -> None:
         path.write_bytes(b"placeholder " + fmt.encode())
 
 
-def build(book: Path, *targets: str, out: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the build driver of the copy, as `make` would."""
-    out = out or book / "_build"
-    env = {**os.environ, ENV_VAR: str(NO_HISTORY_EPOCH)}  # as conftest's builds
+def run_tool(project: Path, tool: str, *args: str, env: dict | None = None, epoch: int = NO_HISTORY_EPOCH):
+    """Run one of the project's commands (``guidebook.tools.TOOL``) in ``project`` as make runs it,
+    dated as the tests' builds are; the one way the tests start a build or a tool."""
     return subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.build", *targets, "--out", str(out)],
-        cwd=book,
-        env=env,
+        [sys.executable, "-m", f"guidebook.tools.{tool}", *args],
+        cwd=project,
+        env={**(os.environ if env is None else env), ENV_VAR: str(epoch)},
         capture_output=True,
         text=True,
     )
+
+
+def settings_args(settings: Mapping[str, str]) -> list[str]:
+    """``-D name=value`` for each setting, as a build takes them."""
+    return [part for name, value in settings.items() for part in ("-D", f"{name}={value}")]
+
+
+def build(
+    book: Path, *targets: str, out: Path | None = None, settings: Mapping[str, str] = {}, **options
+) -> subprocess.CompletedProcess:
+    """Run the build driver of the copy (or of the checkout, ROOT), as `make` would."""
+    out = out or book / "_build"
+    return run_tool(book, "build", *targets, "--out", str(out), *settings_args(settings), **options)
 
 
 def hashes(folder: Path, parts=("html", "epub", "pdf")) -> dict[str, str]:

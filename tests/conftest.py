@@ -3,7 +3,6 @@
 import fcntl
 import os
 import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Sphinx colours its messages when CI=true; the tests read them as plain text.
 os.environ["NO_COLOR"] = "1"
 
-from guidebook.build_date import ENV_VAR, NO_HISTORY_EPOCH  # noqa: E402
+from book_copy import build, run_tool, settings_args  # noqa: E402
+from guidebook.build_date import NO_HISTORY_EPOCH  # noqa: E402
 from guidebook.settings import book_settings  # noqa: E402
 from guidebook.tools import system  # noqa: E402
 from guidebook.tools.build import book_slug, outputs  # noqa: E402 (after NO_COLOR)
@@ -87,17 +87,6 @@ class Build:
         return outputs(self.out)["print-cover"]
 
 
-def run_build(out: Path, *args: str, epoch: int = EPOCH) -> subprocess.CompletedProcess:
-    env = {**os.environ, ENV_VAR: str(epoch)}
-    return subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.build", *args, "--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
 def built_once(tmp_path_factory, name: str, build) -> Build:
     """``build(out)``, run once for the whole test run.
 
@@ -121,7 +110,7 @@ def built_once(tmp_path_factory, name: str, build) -> Build:
 @pytest.fixture(scope="session")
 def book(tmp_path_factory) -> Build:
     """The whole book, built once: html, epub, pdf and the paperback (print)."""
-    return built_once(tmp_path_factory, "book", lambda out: run_build(out, "all", "print"))
+    return built_once(tmp_path_factory, "book", lambda out: build(ROOT, "all", "print", out=out))
 
 
 # Settings changed on the command line (-D) for the one build that tests them.
@@ -129,14 +118,7 @@ OVERRIDES = {"book_booking_url": "https://booking.example.org/assessment", "book
 
 
 def release_with_overrides(out: Path) -> subprocess.CompletedProcess:
-    args = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
-    return subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.dist", "--out", str(out), *args],
-        cwd=ROOT,
-        env={**os.environ, ENV_VAR: str(EPOCH)},
-        capture_output=True,
-        text=True,
-    )
+    return run_tool(ROOT, "dist", "--out", str(out), *settings_args(OVERRIDES))
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,10 @@
 """EDITING.md's patterns are copy-pasteable: pasted into a chapter, they build without a warning."""
 
 import re
-import subprocess
-import sys
 
 from PIL import Image
 
-from book_copy import ROOT, build, copy_book, placeholder_ebooks
+from book_copy import ROOT, build, copy_book, placeholder_ebooks, run_tool
 from conftest import SLUG
 
 GUIDE = (ROOT / "EDITING.md").read_text(encoding="utf-8")
@@ -25,12 +23,7 @@ def test_every_make_target_named_in_the_guide_exists():
 
 def test_patterns_pasted_into_a_chapter_build_without_a_warning(tmp_path):
     book = copy_book(tmp_path / "book")
-    made = subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.new_chapter", "Patterns"],
-        cwd=book,
-        capture_output=True,
-        text=True,
-    )
+    made = run_tool(book, "new_chapter", "Patterns")
     assert made.returncode == 0, made.stderr
     chapter = next((book / "docs").glob("*-patterns.md"))
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n" + "\n".join(PATTERNS), encoding="utf-8")

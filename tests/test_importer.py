@@ -1,12 +1,11 @@
 """`make import POST=…` turns a blog export into a chapter draft, or says why it cannot."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from book_copy import build, copy_book
+from book_copy import build, copy_book, run_tool
 from conftest import page_text
 from guidebook.tools.importer import parse, read_export
 from post import CHROME, EXPORT, fragments, normalise
@@ -15,9 +14,7 @@ NAME = "12-what-should-i-do-if-my-partner-refuses-therapy-or-coaching"
 
 
 def run_import(book: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.importer", *args], cwd=book, capture_output=True, text=True
-    )
+    return run_tool(book, "importer", *args)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import internal_links as links
+from book_copy import build
 from conftest import BOOK, EPOCH, ROOT
 from guidebook.linkcheck.report import no_network, report, short_reason
 from guidebook.linkcheck.stand_in import from_stand_in, to_stand_in, widen
@@ -178,21 +179,8 @@ def checked(tmp_path_factory, book_links) -> Checked:
         answer.ids = (*answer.ids, fragment) if fragment else answer.ids
     out = tmp_path_factory.mktemp("linkcheck")
     with serve(routes) as stand_in:
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "guidebook.tools.build",
-                "linkcheck",
-                "--out",
-                str(out),
-                "-D",
-                f"linkcheck_stand_in={stand_in.url}",
-            ],
-            cwd=ROOT,
-            env=clean_env(),
-            capture_output=True,
-            text=True,
+        run = build(
+            ROOT, "linkcheck", out=out, settings={"linkcheck_stand_in": stand_in.url}, env=clean_env()
         )
     return Checked(out, run, stand_in)
 
@@ -257,12 +245,8 @@ def test_every_format_links_out_only_to_checked_links_or_the_guide_itself(book, 
 def test_without_a_network_linkcheck_says_so_without_a_traceback(checked):
     """A proxy that refuses every connection stands for a machine with no way out."""
     no_way_out = "http://127.0.0.1:9"
-    run = subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.build", "linkcheck", "--out", str(checked.out)],
-        cwd=ROOT,
-        env=clean_env(HTTP_PROXY=no_way_out, HTTPS_PROXY=no_way_out),
-        capture_output=True,
-        text=True,
+    run = build(
+        ROOT, "linkcheck", out=checked.out, env=clean_env(HTTP_PROXY=no_way_out, HTTPS_PROXY=no_way_out)
     )
     assert run.returncode != 0
     assert "Traceback" not in run.stdout + run.stderr

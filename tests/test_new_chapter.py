@@ -1,12 +1,11 @@
 """`make chapter TITLE="…"` makes a chapter from the template, lists it, and the book still builds."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from book_copy import build, copy_book, placeholder_ebooks
+from book_copy import build, copy_book, placeholder_ebooks, run_tool
 from conftest import SLUG
 from guidebook.tools.new_chapter import slugify
 
@@ -15,9 +14,7 @@ NAME = "12-step-7-dont-give-up-together"
 
 
 def new_chapter(book: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "guidebook.tools.new_chapter", *args], cwd=book, capture_output=True, text=True
-    )
+    return run_tool(book, "new_chapter", *args)
 
 
 def toctree(book: Path) -> list[str]:

@@ -1,10 +1,7 @@
 """The PDF ebook: a real, accessible book, whose every link and bookmark works."""
 
 import io
-import os
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from book_copy import build
 from conftest import BOOK, EPOCH, ROOT, SLUG
 from post import letters
 
@@ -382,22 +380,7 @@ def small_book(tmp_path_factory) -> Path:
     ]:
         path = book_dir / "docs" / chapter
         path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "guidebook.tools.build",
-            "pdf",
-            "-D",
-            "book_page_size=A5",
-            "--out",
-            str(folder / "out"),
-        ],
-        cwd=book_dir,
-        env={**os.environ, "SOURCE_DATE_EPOCH": str(SMALL_EPOCH)},
-        capture_output=True,
-        text=True,
-    )
+    result = build(book_dir, "pdf", out=folder / "out", settings={"book_page_size": "A5"}, epoch=SMALL_EPOCH)
     assert result.returncode == 0, result.stdout + result.stderr
     return folder / "out" / "pdf"
 

@@ -8,30 +8,20 @@ and the redirect pages among them) and every release file must be the clean
 build's, byte for byte.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from book_copy import copy_book, hashes
+from book_copy import copy_book, hashes, run_tool, settings_args
 from conftest import OVERRIDES
 
 GATHERING_ALL_PAGES = ["sitemap.xml", "searchindex.js", "objects.inv", "robots.txt", "404.html"]
 CHAPTER = "docs/05-focus-on-self-growth.md"
 
 
-def run(book: Path, module: str, *args: str) -> str:
-    overrides = [part for name, value in OVERRIDES.items() for part in ("-D", f"{name}={value}")]
-    result = subprocess.run(
-        [sys.executable, "-m", module, *args, "--out", str(book / "_build"), *overrides],
-        cwd=book,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-        capture_output=True,
-        text=True,
-    )
+def run(book: Path, tool: str, *args: str) -> str:
+    result = run_tool(book, tool, *args, "--out", str(book / "_build"), *settings_args(OVERRIDES))
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -53,12 +43,12 @@ def edited_then_undone(overridden, tmp_path_factory) -> Path:
     chapter = book / CHAPTER
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(text + "\nA paragraph written, built, then taken out again.\n", encoding="utf-8")
-    run(book, "guidebook.tools.build", "html")
+    run(book, "build", "html")
     assert "taken out again" in (book / "_build/html/05-focus-on-self-growth.html").read_text(
         encoding="utf-8"
     )
     chapter.write_text(text, encoding="utf-8")
-    run(book, "guidebook.tools.dist")
+    run(book, "dist")
     return book / "_build"
 
 
