@@ -32,10 +32,12 @@ promises on top of it:
   ``sphinx-build`` runs) in a worker process forked from this one. The first
   worker is forked before the last good output is copied, and imports Sphinx
   and the extensions meanwhile. While one worker reads the chapters, this
-  process imports Sphinx, the extensions and WeasyPrint, so the writers forked
-  after it start with them. A new ``sphinx-build`` per format spent about half a second each
-  importing them again: measured with ``make bench``, the full build takes
-  3.5 s this way against 5.0 s with one ``sphinx-build`` process per format.
+  process imports all a build imports, WeasyPrint among it (``warm_up``), so the
+  writers forked after it start with them. A new ``sphinx-build`` per format
+  spent about half a second each importing them again (``make bench``: 5.0 s
+  for the full build against 3.5 s, when the workers came in).
+- **System check.** Each build first checks that the computer has what it needs
+  (guidebook/tools/system.py), in this process.
 - **Reproducible dates.** ``SOURCE_DATE_EPOCH`` is the last commit's time.
 """
 
