@@ -7,7 +7,7 @@ import pytest
 
 from book_copy import build, copy_book, placeholder_ebooks, run_tool
 from conftest import SLUG
-from guidebook.tools.new_chapter import slugify
+from guidebook.tools.new_chapter import slugify, toctree_entries
 
 TITLE = "Step 7: Don’t Give Up, Together!"
 NAME = "12-step-7-dont-give-up-together"
@@ -18,9 +18,9 @@ def new_chapter(book: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def toctree(book: Path) -> list[str]:
-    text = (book / "docs/index.md").read_text(encoding="utf-8")
-    block = text.split("```{toctree}", 1)[1].split("```", 1)[0]
-    return [line.strip() for line in block.splitlines() if line.strip() and not line.startswith(":")]
+    return [
+        name for _, name in toctree_entries((book / "docs/index.md").read_text(encoding="utf-8").splitlines())
+    ]
 
 
 @pytest.fixture(scope="module")

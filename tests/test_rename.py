@@ -11,6 +11,7 @@ import pytest
 from book_copy import ROOT, build, copy_book, placeholder_ebooks
 from conftest import BOOK, SLUG
 from guidebook.tools import rename as tool
+from guidebook.tools.new_chapter import toctree_entries
 from guidebook.tools.site_server import SiteServer, site_path
 
 OLD, NEW = "04-offer-alternatives", "05-offer-alternatives"
@@ -30,8 +31,7 @@ def redirects(conf: Path) -> dict[str, str]:
 
 
 def toctree(docs: Path) -> list[str]:
-    block = (docs / "index.md").read_text(encoding="utf-8").split("```{toctree}", 1)[1].split("```", 1)[0]
-    return [line.strip() for line in block.splitlines() if line.strip() and not line.startswith(":")]
+    return [name for _, name in toctree_entries((docs / "index.md").read_text(encoding="utf-8").splitlines())]
 
 
 @pytest.fixture

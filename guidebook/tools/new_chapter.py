@@ -79,14 +79,20 @@ def entry_name(line: str) -> str:
     return line.strip()
 
 
-def insertion_point(lines: list[str], after: str | None) -> tuple[int, str]:
-    """Where the new entry goes, and a few words saying where that is."""
+def toctree_entries(lines: list[str]) -> list[tuple[int, str]]:
+    """The chapters index.md's toctree lists, in order: (line index, chapter name)."""
     first, end = toctree_span(lines)
-    entries = [
+    return [
         (n, entry_name(lines[n]))
         for n in range(first, end)
         if lines[n].strip() and not lines[n].lstrip().startswith(":")
     ]
+
+
+def insertion_point(lines: list[str], after: str | None) -> tuple[int, str]:
+    """Where the new entry goes, and a few words saying where that is."""
+    entries = toctree_entries(lines)
+    end = toctree_span(lines)[1]
     if after:
         after = after.removesuffix(".md").removeprefix("docs/")
         for n, name in entries:
