@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from book_copy import copy_book, hashes, run_tool, settings_args
+from book_copy import build, copy_book, hashes, run_tool, settings_args
 from conftest import OVERRIDES
+from guidebook.markup.calls_to_action import human_size
 
 GATHERING_ALL_PAGES = ["sitemap.xml", "searchindex.js", "objects.inv", "robots.txt", "404.html"]
 CHAPTER = "docs/05-focus-on-self-growth.md"
@@ -65,3 +66,23 @@ def test_the_files_that_gather_every_page_were_compared(overridden, edited_then_
     sitemap = (edited_then_undone / "html/sitemap.xml").read_text(encoding="utf-8")
     chapters = len(list((edited_then_undone.parent / "docs").glob("[0-9][0-9]-*.md")))
     assert sitemap.count("<url>") >= chapters + 1  # every chapter and the home page
+
+
+def test_when_an_ebook_changes_size_every_page_shows_the_new_size(book, tmp_path):
+    """No chapter changed, so Sphinx alone would write no page again; every page shows the sizes."""
+    copy = copy_book(tmp_path / "book")
+    for part in ("html", "epub", "pdf", "doctrees"):
+        shutil.copytree(book.out / part, copy / "_build" / part)
+    first = build(copy, "html")  # in its own folder: from here on, a build writes only what changed
+    assert first.returncode == 0, first.stdout + first.stderr
+    untouched = copy / "_build/html/02-understand-their-resistance.html"
+    written = untouched.stat().st_mtime_ns
+    again = build(copy, "html")
+    assert again.returncode == 0 and untouched.stat().st_mtime_ns == written  # nothing to write
+    pdf = copy / "_build" / "pdf" / book.pdf.name
+    pdf.write_bytes(pdf.read_bytes() + b"\n%" + b"x" * 3 * 1024 * 1024)  # a comment: the PDF grows by 3 MB
+    result = build(copy, "html")
+    assert result.returncode == 0, result.stdout + result.stderr
+    size = f"({human_size(pdf.stat().st_size)})"
+    pages = sorted((copy / "_build/html").glob("*.html"))
+    assert [page.name for page in pages if size not in page.read_text(encoding="utf-8")] == []
