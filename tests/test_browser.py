@@ -83,6 +83,9 @@ def visit_every_page(url: str, pages: list[str], modes: list[tuple[str, str]], t
             watch(page, tour)
             for html in pages:
                 page.goto(url + html, wait_until="load")
+                # the faces a page asks for are in before it is left: a load cut off by the next
+                # page would count as a failed request
+                page.evaluate("document.fonts.ready.then(() => true)")
                 filled += fill_answer_boxes(page)
                 visit = Visit(html, scheme, name)
                 visit.violations = [
