@@ -11,6 +11,7 @@ process left, the last good output unchanged; and the next `make` works.
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 
 from book_copy import ROOT, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
+from guidebook.tools.system import has_signal
 
 STOPPED = "Build stopped; the last good output"
 # (make's target, the signal, the moment): from the system check to the writers. A moment is
@@ -121,3 +123,26 @@ def test_the_next_build_works(book):
     assert (
         "A sentence that is never published." in (book / "_build/html/04-offer-alternatives.html").read_text()
     )
+
+
+BLOCKS_SIGUSR1 = (
+    "import signal, sys, time; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1}); "
+    "print('ready', flush=True); time.sleep(30)"
+)
+
+
+@pytest.mark.parametrize("blocked", [True, False], ids=["blocked, as in make's handler", "not had"])
+def test_make_is_sent_the_signal_only_if_it_has_not_had_it(blocked):
+    """A second Ctrl+C, sent to make while it handles the first, made it stop with 'wait: No child
+    processes'; system.has_signal sees a signal blocked or waiting (Linux; elsewhere never)."""
+    code = BLOCKS_SIGUSR1 if blocked else "import time; print('ready', flush=True); time.sleep(30)"
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as other:
+        try:
+            assert other.stdout.readline().strip() == "ready"
+            on_linux = Path("/proc/self/status").exists()
+            assert has_signal(other.pid, signal.SIGUSR1) == (blocked and on_linux)
+            if blocked:
+                os.kill(other.pid, signal.SIGUSR1)  # waiting now, as a Ctrl+C make has not handled yet
+                assert has_signal(other.pid, signal.SIGUSR1) == on_linux
+        finally:
+            other.kill()

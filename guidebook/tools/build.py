@@ -62,6 +62,8 @@ if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imp
 # after sys.path is set, for a run by path
 from guidebook.build_date import ENV_VAR, last_commit_epoch  # noqa: E402
 from guidebook.formats import ALL, EBOOKS, FORMATS, READER, output_files, shared_overrides  # noqa: E402
+from guidebook.tools.system import check as system_check  # noqa: E402
+from guidebook.tools.system import stop_make_too  # noqa: E402
 
 SOURCE_DIR = ROOT / "docs"
 DEFAULT_OUT = ROOT / "_build"
@@ -180,13 +182,7 @@ def stoppable(out: Path, what: str, work, lock_name: str = ".lock", wait: bool =
             )
         except OSError:  # the terminal is closed
             pass
-        make = os.environ.get("GUIDE_MAKE_PID")
-        if make == str(os.getppid()):
-            # Run by make: make stops on the same signal, which it may not have had (SIGTERM
-            # to this process alone). This recipe did not fail, so make adds no line of its own.
-            os.kill(int(make), stopped.signum)
-            return 0
-        return 128 + stopped.signum
+        return 0 if stop_make_too(stopped.signum) else 128 + stopped.signum
 
 
 @contextmanager
@@ -448,9 +444,7 @@ def system_ready() -> int:
     Every build checks, in its own process (a second Python for it took a tenth of
     `make html`); make checks before it makes the virtual environment.
     """
-    from guidebook.tools import system
-
-    return system.check(["build"])
+    return system_check(["build"])
 
 
 def build_and_say(args: argparse.Namespace) -> int:

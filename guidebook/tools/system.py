@@ -254,13 +254,41 @@ def install() -> int:
     return check(["build", "test"])
 
 
+def stop_make_too(signum: int) -> bool:
+    """Run by make (GUIDE_MAKE_PID): see that make stops on the signal too, and say so.
+
+    This recipe then ends with status 0, so make adds no line of its own. A Ctrl+C or a
+    closed terminal reaches make as well, which handles it once this process has ended;
+    a second one, sent meanwhile, made it stop with "wait: No child processes". So the
+    signal is passed on only when make has not had it (a SIGTERM to this process alone).
+    """
+    make = os.environ.get("GUIDE_MAKE_PID")
+    if make != str(os.getppid()):
+        return False
+    if not has_signal(int(make), signum):
+        os.kill(int(make), signum)
+    return True
+
+
+def has_signal(pid: int, signum: int) -> bool:
+    """Whether the process has the signal waiting, or blocked while its handler runs (Linux's
+    /proc; where there is none, False: the signal is passed on, as before)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    bit = 1 << (signum - 1)
+    return any(
+        int(line.split(":", 1)[1], 16) & bit
+        for line in status.splitlines()
+        if line.startswith(("SigPnd:", "ShdPnd:", "SigBlk:"))
+    )
+
+
 def stop_quietly(signum: int, frame) -> None:
     """Ctrl+C or a closed terminal during the check: one line, and make stops too (as guidebook/tools/build.py)."""
     print("\nBuild stopped; the last good output is unchanged.", file=sys.stderr)
-    if os.environ.get("GUIDE_MAKE_PID") == str(os.getppid()):
-        os.kill(os.getppid(), signum)
-        sys.exit(0)
-    sys.exit(128 + signum)
+    sys.exit(0 if stop_make_too(signum) else 128 + signum)
 
 
 def main(argv: list[str]) -> int:
