@@ -107,9 +107,9 @@ def used_classes(site: Path) -> tuple[set[str], tuple[str, ...]]:
     return classes, tuple(sorted(prefixes))
 
 
-# What a rule's braces are found among: comments and quoted strings may hold braces of their own.
-RULE_PARTS = re.compile(r"""/\*.*?\*/|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[{};]""", re.DOTALL)
 COMMENT_OR_STRING = re.compile(r"""/\*.*?\*/|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""", re.DOTALL)
+# What a rule's braces are found among: comments and quoted strings may hold braces of their own.
+RULE_PARTS = re.compile(COMMENT_OR_STRING.pattern + "|[{};]", re.DOTALL)
 GROUPING_RULES = ("@media", "@supports")  # rules that hold rules
 
 

@@ -6,7 +6,9 @@ links to its neighbours. Sphinx writes again only the chapters that changed
 added or removed, the other pages would keep the old list; and it never
 deletes the page of a removed chapter. Here, when the titles or the list of
 chapters change, every page is written again, and a removed chapter's page
-is deleted (a renamed chapter's old address then gets its redirect).
+is deleted (a renamed chapter's old address then gets its redirect). Every
+page also offers the ebooks with their sizes: when a size changes, every page
+is written again too (the sizes shown are kept in Sphinx's environment).
 
 Sphinx's search index keeps the words of the pages it did not write, and
 drops the rewritten pages from the words they had; a word no page has any more
@@ -25,6 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.search import js_index
 
 from guidebook.formats import WEBSITE_BUILDERS, code_hash
+from guidebook.website.pages import download_links
 
 
 def code_version(app: Sphinx, config) -> None:
@@ -49,9 +52,19 @@ class ContentsWatch:
         return []
 
     def write_every_page_if_changed(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
-        if self.before is None or not (self.chapters_changed or titles(env) != self.before):
-            return []
-        return sorted(env.found_docs)
+        downloads = downloads_shown_changed(app, env)
+        contents = self.before is not None and (self.chapters_changed or titles(env) != self.before)
+        return sorted(env.found_docs) if downloads or contents else []
+
+
+def downloads_shown_changed(app: Sphinx, env: BuildEnvironment) -> bool:
+    """Whether the ebooks' sizes differ from those the last website build showed; notes them."""
+    if app.builder.name not in WEBSITE_BUILDERS:
+        return False
+    shown = [(link["label"], link["size"]) for link in download_links(app)]
+    changed = getattr(env, "guide_download_sizes", None) != shown
+    env.guide_download_sizes = shown
+    return changed
 
 
 def drop_words_of_no_page(app: Sphinx, exception: Exception | None) -> None:

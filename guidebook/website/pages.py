@@ -110,20 +110,6 @@ def download_links(app: Sphinx) -> list[dict]:
     ]
 
 
-def write_every_page_if_downloads_changed(app: Sphinx, env) -> list[str]:
-    """Every page offers the ebooks with their sizes: when a size changes, every page is written again.
-
-    The sizes the pages show are kept in Sphinx's environment with the chapters' reading of them.
-    """
-    if app.builder.name not in WEBSITE_BUILDERS:
-        return []
-    shown = [(link["label"], link["size"]) for link in download_links(app)]
-    if getattr(env, "guide_download_sizes", None) == shown:
-        return []
-    env.guide_download_sizes = shown
-    return sorted(env.found_docs)
-
-
 DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\s*')
 
 
@@ -154,5 +140,4 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(AddReadingTime)
     # before sphinxext-opengraph's handler (500), which reads the page's fields
     app.connect("html-page-context", add_page_context, priority=400)
-    app.connect("env-updated", write_every_page_if_downloads_changed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
