@@ -49,12 +49,26 @@ class Tour:
     filled_boxes: int = 0
 
 
-def watch(page, tour: Tour) -> None:
+def watch(page, tour: Tour) -> set:
+    """Record what the page logs and asks for; return the set of its requests not yet answered."""
+    pending = set()
     page.on("console", lambda m: m.type == "error" and tour.console_errors.append(f"{page.url}: {m.text}"))
     page.on("pageerror", lambda e: tour.console_errors.append(f"{page.url}: {e}"))
-    page.on("request", lambda r: tour.requests.append(r.url))
-    page.on("requestfailed", lambda r: tour.failed.append(f"{r.url}: {r.failure}"))
+    page.on("request", lambda r: (tour.requests.append(r.url), pending.add(r)))
+    page.on("requestfinished", lambda r: pending.discard(r))
+    page.on("requestfailed", lambda r: (tour.failed.append(f"{r.url}: {r.failure}"), pending.discard(r)))
     page.on("response", lambda r: r.status >= 400 and tour.failed.append(f"{r.url}: {r.status}"))
+    return pending
+
+
+def wait_for_requests(page, pending: set, seconds: float = 10) -> None:
+    """Wait until every request the page sent is answered: one still out when the next page is
+    opened is cut off, and would count as a failed request."""
+    for _ in range(int(seconds * 50)):
+        if not pending:
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError(f"{page.url}: requests unanswered after {seconds} s")
 
 
 def fill_answer_boxes(page) -> int:
@@ -80,11 +94,9 @@ def visit_every_page(url: str, pages: list[str], modes: list[tuple[str, str]], t
             context.add_init_script(CSP_WATCH)
             context.add_init_script(axe_core)
             page = context.new_page()
-            watch(page, tour)
+            pending = watch(page, tour)
             for html in pages:
                 page.goto(url + html, wait_until="load")
-                # the faces a page asks for are in before it is left: a load cut off by the next
-                # page would count as a failed request
                 page.evaluate("document.fonts.ready.then(() => true)")
                 filled += fill_answer_boxes(page)
                 visit = Visit(html, scheme, name)
@@ -97,6 +109,7 @@ def visit_every_page(url: str, pages: list[str], modes: list[tuple[str, str]], t
                 )
                 visit.csp = page.evaluate("window.__cspViolations")
                 tour.visits.append(visit)
+                wait_for_requests(page, pending)
             context.close()
         browser.close()
     return filled
