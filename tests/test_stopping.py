@@ -19,7 +19,7 @@ import pytest
 
 from book_copy import ROOT, copy_book, hashes, placeholder_ebooks
 from conftest import SLUG
-from guidebook.tools.system import has_signal
+from guidebook.tools.system import has_signal, signal_state
 
 STOPPED = "Build stopped; the last good output"
 # (make's target, the signal, the moment): from the system check to the writers. A moment is
@@ -134,15 +134,69 @@ BLOCKS_SIGUSR1 = (
 @pytest.mark.parametrize("blocked", [True, False], ids=["blocked, as in make's handler", "not had"])
 def test_make_is_sent_the_signal_only_if_it_has_not_had_it(blocked):
     """A second Ctrl+C, sent to make while it handles the first, made it stop with 'wait: No child
-    processes'; system.has_signal sees a signal blocked or waiting (Linux; elsewhere never)."""
+    processes'; system.signal_state sees a signal blocked or waiting (Linux; elsewhere never)."""
     code = BLOCKS_SIGUSR1 if blocked else "import time; print('ready', flush=True); time.sleep(30)"
     with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as other:
         try:
             assert other.stdout.readline().strip() == "ready"
             on_linux = Path("/proc/self/status").exists()
+            assert signal_state(other.pid, signal.SIGUSR1) == ("blocked" if blocked and on_linux else None)
             assert has_signal(other.pid, signal.SIGUSR1) == (blocked and on_linux)
             if blocked:
                 os.kill(other.pid, signal.SIGUSR1)  # waiting now, as a Ctrl+C make has not handled yet
+                assert signal_state(other.pid, signal.SIGUSR1) == ("waiting" if on_linux else None)
                 assert has_signal(other.pid, signal.SIGUSR1) == on_linux
         finally:
             other.kill()
+
+
+# A recipe that stops as build.py does: on Ctrl+C it calls system.stop_make_too and ends
+# at once. It runs on a core of its own, and make on another, beside a busy loop, at the
+# lowest priority: make then wakes to the signal only after the recipe has ended, unless
+# the recipe waits for it.
+QUICK_RECIPE = """
+import os, signal, sys, time
+from guidebook.tools.system import stop_make_too
+os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+os.sched_setaffinity(0, {{{core}}})
+signal.signal(signal.SIGINT, lambda signum, frame: (stop_make_too(signum), os._exit(0)))
+open("ready", "w").close()
+time.sleep(60)
+"""
+
+
+def test_a_recipe_stopped_with_make_ends_after_make_has_taken_the_signal(tmp_path):
+    """make 4.3 reaps a recipe that ended before make's handler ran outside the handler, which
+    then waits for it again: 'wait: No child processes', status 2 instead of the signal."""
+    cores = sorted(os.sched_getaffinity(0))
+    make_core, recipe_core = cores[0], cores[-1]
+    (tmp_path / "recipe.py").write_text(QUICK_RECIPE.format(core=recipe_core), encoding="utf-8")
+    (tmp_path / "Makefile").write_text(
+        f"export GUIDE_MAKE_PID := $(shell echo $$PPID)\nall:\n\t@{sys.executable} recipe.py\n",
+        encoding="utf-8",
+    )
+
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        os.sched_setaffinity(busy.pid, {make_core})
+        build = subprocess.Popen(
+            ["make", "--no-print-directory"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "MAKEFLAGS": "", "MAKELEVEL": ""},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        os.sched_setaffinity(build.pid, {make_core})
+        os.sched_setscheduler(build.pid, os.SCHED_IDLE, os.sched_param(0))
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "ready").exists():
+            assert build.poll() is None and time.monotonic() < deadline, build.communicate()[0]
+            time.sleep(0.01)
+        os.killpg(build.pid, signal.SIGINT)
+        log = build.communicate(timeout=60)[0]
+    finally:
+        busy.kill()
+        busy.wait()
+    assert (build.returncode, log) == (-signal.SIGINT, "")

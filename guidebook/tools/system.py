@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 # What each need is, and how to see that the computer has it.
@@ -258,31 +259,42 @@ def stop_make_too(signum: int) -> bool:
     """Run by make (GUIDE_MAKE_PID): see that make stops on the signal too, and say so.
 
     This recipe then ends with status 0, so make adds no line of its own. A Ctrl+C or a
-    closed terminal reaches make as well, which handles it once this process has ended;
-    a second one, sent meanwhile, made it stop with "wait: No child processes". So the
-    signal is passed on only when make has not had it (a SIGTERM to this process alone).
+    closed terminal reaches make as well. make stops with "wait: No child processes" when
+    it has the signal twice, or when this process ends before make's handler runs (make
+    then reaps it outside the handler, which waits for it again). So the signal is passed
+    on only when make has not had it (a SIGTERM to this process alone), and this process
+    ends once make is in its handler, waiting for it.
     """
     make = os.environ.get("GUIDE_MAKE_PID")
     if make != str(os.getppid()):
         return False
     if not has_signal(int(make), signum):
         os.kill(int(make), signum)
+    deadline = time.monotonic() + 2
+    while signal_state(int(make), signum) == "waiting" and time.monotonic() < deadline:
+        time.sleep(0.005)
     return True
 
 
-def has_signal(pid: int, signum: int) -> bool:
-    """Whether the process has the signal waiting, or blocked while its handler runs (Linux's
-    /proc; where there is none, False: the signal is passed on, as before)."""
+def signal_state(pid: int, signum: int) -> str | None:
+    """Where the process is with the signal: "waiting" to take it, "blocked" while its handler
+    runs, or None when it has not had it (read from Linux's /proc; where there is none, None)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
     except OSError:
-        return False
+        return None
     bit = 1 << (signum - 1)
-    return any(
-        int(line.split(":", 1)[1], 16) & bit
-        for line in status.splitlines()
-        if line.startswith(("SigPnd:", "ShdPnd:", "SigBlk:"))
-    )
+    fields = (line.partition(":") for line in status.splitlines())
+    masks = {name: int(value, 16) for name, _, value in fields if name in ("SigPnd", "ShdPnd", "SigBlk")}
+    if (masks["SigPnd"] | masks["ShdPnd"]) & bit:
+        return "waiting"
+    return "blocked" if masks["SigBlk"] & bit else None
+
+
+def has_signal(pid: int, signum: int) -> bool:
+    """Whether the process has the signal waiting, or blocked while its handler runs (Linux; elsewhere False:
+    the signal is passed on)."""
+    return signal_state(pid, signum) is not None
 
 
 def stop_quietly(signum: int, frame) -> None:
