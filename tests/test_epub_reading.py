@@ -1,8 +1,11 @@
 """The EPUB in a reading app's themes: epub.js (npm) in Chromium, as a reading app shows it.
 
 Every spine item is shown in a day, a sepia and a night theme, at the normal and a large
-font size, with the system's colour scheme light and dark. Reading apps paint the page
-themselves; the book must read well on whatever page it gets. In each render:
+font size, with the system's colour scheme light; and again with the system dark, in the
+day and night themes. Nothing in the EPUB asks for the system's scheme (a test below reads
+every stylesheet and page for it), so the dark system's renders are witnesses that it
+changes nothing, on the day page where a dark box would show most. Reading apps paint the
+page themselves; the book must read well on whatever page it gets. In each render:
 
 - no box paints a background that stands out from the page (dark on a light page, light on
   a dark one);
@@ -50,7 +53,12 @@ def theme_rules(name: str, page: str, text: str, link: str) -> dict:
 
 THEMES = {name: theme_rules(name, *colours) for name, colours in PAGES.items()}
 FONT_SIZES = {"normal": "100%", "large": "200%"}
-SCHEMES = ["light", "dark"]
+# (system colour scheme, themes, font sizes): each spine item is shown in every pairing of
+# a theme and a size of a run. The two Chromiums, one per core, take one list each.
+RUNS = [
+    [("light", ["day", "sepia"], ["normal", "large"])],
+    [("light", ["night"], ["normal", "large"]), ("dark", ["day", "night"], ["normal"])],
+]
 PHONE = {"width": 390, "height": 844}
 # A box "fights the page" when its background differs from the page's by this much or more.
 FIGHTING_CONTRAST = 1.5
@@ -185,34 +193,50 @@ def reader_frame(page):
     return frames[0]
 
 
-def render_in_scheme(url: str, scheme: str, axe_script: str) -> list[Render]:
-    """Every spine item in every theme and font size, with the system in one colour scheme,
-    in a Chromium of this thread's own (Playwright wants one instance per thread)."""
+def render_runs(url: str, runs: list[tuple[str, list[str], list[str]]], axe_script: str) -> list[Render]:
+    """Every spine item in the themes and font sizes of each run, with the system in the run's
+    colour scheme, in a Chromium of this thread's own (Playwright wants one instance per thread)."""
     from playwright.sync_api import sync_playwright
 
     done = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context, page, hrefs, errors = open_reader(browser, url, scheme)
-        for href in hrefs:
-            page.evaluate("(href) => reader.show(href)", href)
-            frame = reader_frame(page)
-            for theme in THEMES:
-                for size, percent in FONT_SIZES.items():
-                    page.evaluate("(how) => reader.dress(...how)", [theme, percent, PAGES[theme][0]])
-                    done.append(check_render(page, frame, axe_script, Render(href, theme, size, scheme)))
-                    if PICTURES and scheme == "dark":
-                        page.screenshot(path=str(Path(PICTURES) / f"{Path(href).stem}-{theme}-{size}.png"))
-        assert not errors, errors
-        context.close()
+        for scheme, themes, sizes in runs:
+            context, page, hrefs, errors = open_reader(browser, url, scheme)
+            for href in hrefs:
+                page.evaluate("(href) => reader.show(href)", href)
+                frame = reader_frame(page)
+                for theme in themes:
+                    for size in sizes:
+                        page.evaluate(
+                            "(how) => reader.dress(...how)", [theme, FONT_SIZES[size], PAGES[theme][0]]
+                        )
+                        done.append(check_render(page, frame, axe_script, Render(href, theme, size, scheme)))
+                        if PICTURES:
+                            page.screenshot(
+                                path=str(Path(PICTURES) / f"{Path(href).stem}-{theme}-{size}-{scheme}.png")
+                            )
+            assert not errors, errors
+            context.close()
         browser.close()
     return done
 
 
+def pairings() -> list[tuple[str, str, str]]:
+    """(theme, size, scheme) of every render RUNS asks for."""
+    return [
+        (theme, size, scheme)
+        for run in RUNS
+        for scheme, themes, sizes in run
+        for theme in themes
+        for size in sizes
+    ]
+
+
 @pytest.fixture(scope="module")
 def renders(browser, shelf) -> list[Render]:
-    """Every spine item in every theme, font size and system colour scheme: one browser per
-    scheme, side by side (the session's browser fixture says first whether Chromium is there)."""
+    """Every spine item in each pairing of RUNS: one browser for each list of runs, side by side
+    (the session's browser fixture says first whether Chromium is there)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from axe_playwright_python.sync_playwright import Axe
@@ -220,15 +244,19 @@ def renders(browser, shelf) -> list[Render]:
     from guidebook.tools.site_server import SiteServer
 
     axe_script = Axe().axe_script
-    with SiteServer(shelf, "/") as server, ThreadPoolExecutor(max_workers=len(SCHEMES)) as pool:
-        runs = [pool.submit(render_in_scheme, server.url, scheme, axe_script) for scheme in SCHEMES]
+    with SiteServer(shelf, "/") as server, ThreadPoolExecutor(max_workers=len(RUNS)) as pool:
+        runs = [pool.submit(render_runs, server.url, runs, axe_script) for runs in RUNS]
         return [render for run in runs for render in run.result()]
 
 
 def test_every_spine_item_reads_well_in_every_theme_size_and_scheme(renders, book):
     with zipfile.ZipFile(book.epub) as epub:
         spine = re.findall(rb"<itemref idref=", epub.read("content.opf"))
-    assert len(renders) == len(spine) * len(THEMES) * len(FONT_SIZES) * len(SCHEMES)
+    assert len(renders) == len(spine) * len(pairings())
+    assert {(r.theme, r.size, r.scheme) for r in renders} >= {
+        *((theme, size, "light") for theme in THEMES for size in FONT_SIZES),
+        *((theme, "normal", "dark") for theme in ("day", "night")),
+    }
     problems = [
         f"{r.item} ({r.theme}, {r.size}, system {r.scheme}): {p}" for r in renders for p in r.problems
     ]
@@ -241,13 +269,9 @@ def test_every_tab_of_the_website_is_in_every_render(renders, book):
         label.get_text(" ", strip=True) for page in site for label in page.select(".sd-tab-label")
     )
     assert labels
-    for theme in THEMES:
-        for size in FONT_SIZES:
-            for scheme in SCHEMES:
-                shown = [
-                    t for r in renders if (r.theme, r.size, r.scheme) == (theme, size, scheme) for t in r.tabs
-                ]
-                assert sorted(t["label"] for t in shown) == labels, (theme, size, scheme)
+    for pairing in pairings():
+        shown = [t for r in renders if (r.theme, r.size, r.scheme) == pairing for t in r.tabs]
+        assert sorted(t["label"] for t in shown) == labels, pairing
 
 
 def test_the_checks_see_a_box_that_fights_the_page_and_text_that_does_not_read(browser, shelf):
@@ -308,6 +332,20 @@ def ebook_rules(book) -> list[tuple[str, str, dict]]:
                 )
             )
     return found
+
+
+def test_nothing_in_the_ebook_asks_for_the_systems_colour_scheme(book):
+    """No stylesheet or page has a prefers-color-scheme query or a color-scheme (a property, or
+    a meta element): what the renders with the system light show is what a dark system shows."""
+    asking = []
+    with zipfile.ZipFile(book.epub) as epub:
+        for name in epub.namelist():
+            if name.endswith((".css", ".xhtml", ".html", ".opf")):
+                text = epub.read(name).decode("utf-8")
+                asking += [
+                    f"{name}: {found}" for found in re.findall(r"prefers-color-scheme|color-scheme", text)
+                ]
+    assert not asking, asking
 
 
 def test_the_ebook_leaves_the_page_to_the_reading_app(book):
