@@ -342,3 +342,65 @@ def test_brand_colour_pairs_meet_wcag_aa(mode):
         assert contrast(t[fg], t[bg]) >= 4.5, (mode, fg, bg, round(contrast(t[fg], t[bg]), 2))
     # the focus outline, against the page and the sidebar
     assert contrast(t["accent"], t["paper"]) >= 3 and contrast(t["accent"], t["tint"]) >= 3
+
+
+def dark_only_rules(css: str) -> list[tuple[str, list[str]]]:
+    """(selector, properties) of each rule that applies with the dark scheme alone."""
+    import tinycss2
+
+    found = []
+
+    def walk(nodes, dark: bool) -> None:
+        for node in nodes:
+            if node.type == "at-rule" and node.content is not None:
+                query = tinycss2.serialize(node.prelude).replace(" ", "")
+                inner = tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True)
+                walk(inner, dark or "prefers-color-scheme:dark" in query)
+            elif node.type == "qualified-rule":
+                selector = tinycss2.serialize(node.prelude).strip()
+                if dark or re.search(r"data-theme=\"?dark", selector):
+                    declarations = tinycss2.parse_declaration_list(
+                        node.content, skip_comments=True, skip_whitespace=True
+                    )
+                    found.append((selector, [d.lower_name for d in declarations if d.type == "declaration"]))
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), False)
+    return found
+
+
+def test_in_the_dark_scheme_only_colours_change(book):
+    """Rules for the dark scheme alone set colour variables; the one other is which icon the theme
+    button shows (inside a button with a label). So the browser tour runs axe's colour rules
+    alone in the dark scheme (test_browser.py)."""
+    rules = dark_only_rules((book.html / "_static" / "guide.css").read_text(encoding="utf-8"))
+    assert len(rules) >= 3
+    others = [
+        (selector, [name for name in names if not name.startswith("--")])
+        for selector, names in rules
+        if any(not name.startswith("--") for name in names)
+    ]
+    assert all(
+        all(
+            part.strip().endswith(
+                (
+                    "svg.theme-icon-when-dark",
+                    "svg.theme-icon-when-light",
+                    "svg.theme-icon-when-auto-dark",
+                    "svg.theme-icon-when-auto-light",
+                )
+            )
+            for part in selector.split(",")
+        )
+        and names == ["display"]
+        for selector, names in others
+    ), others
+    assert dark_only_rules("@media (prefers-color-scheme: dark) { .box { display: none } }") == [
+        (".box", ["display"])
+    ]
+
+
+def test_the_theme_buttons_icons_are_inside_a_labelled_button(pages):
+    for name, soup in pages.items():
+        for icon in soup.select("svg[class*=theme-icon-when]"):
+            button = icon.find_parent("button")
+            assert button is not None and (button.get("aria-label") or button.get_text(strip=True)), name
