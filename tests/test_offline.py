@@ -18,6 +18,7 @@ import pytest
 
 from book_copy import build, copy_book
 from conftest import BOOK, CHROMIUM, CHROMIUM_ARGS
+from test_browser import wait_for_requests
 
 PHONE = {"width": 390, "height": 844}
 OLD_SENTENCE = "This can feel like hitting a wall"
@@ -135,11 +136,14 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
         page = context.new_page()
         page.on("pageerror", lambda error: story.errors.append(f"{page.url}: {error}"))
         page.on("console", lambda m: m.type == "error" and story.errors.append(f"{page.url}: {m.text}"))
-        sizes = []
-        page.on("requestfinished", lambda request: sizes.append(request.sizes()))
+        sizes, pending = [], set()
+        page.on("request", lambda request: pending.add(request))
+        page.on("requestfinished", lambda request: (sizes.append(request.sizes()), pending.discard(request)))
+        page.on("requestfailed", lambda request: pending.discard(request))
 
         # The first visit: a chapter, as a reader arriving from a link.
         page.goto(server.url + CHAPTER, wait_until="load")
+        wait_for_requests(page, pending)  # each request's size is told once it has finished
         story.first_load_bytes = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
         page.wait_for_function(WAIT_FOR_CONTROL, timeout=30_000)
         story.caches_before = page.evaluate(CACHES)
