@@ -35,10 +35,28 @@ MOMENTS = [
 PAUSE_AT_IMPORT = Path(__file__).parent / "pause_at_import"
 
 
+# make as a terminal starts it: a test run in the background (`make test &`, nohup) has these
+# signals ignored, and make and the build would inherit that and never stop.
+AS_FROM_A_TERMINAL = (
+    "import os, signal, sys\n"
+    "for each in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP): signal.signal(each, signal.SIG_DFL)\n"
+    "os.execvp(sys.argv[1], sys.argv[1:])"
+)
+
+
 def make(book: Path, *targets: str, env: dict | None = None) -> subprocess.Popen:
     # -o: the .venv is the checkout's, never remade from a copy
     return subprocess.Popen(
-        ["make", "--no-print-directory", "-o", ".venv/.installed", *targets],
+        [
+            sys.executable,
+            "-c",
+            AS_FROM_A_TERMINAL,
+            "make",
+            "--no-print-directory",
+            "-o",
+            ".venv/.installed",
+            *targets,
+        ],
         cwd=book,
         env=env,
         stdout=subprocess.PIPE,
@@ -180,7 +198,7 @@ def test_a_recipe_stopped_with_make_ends_after_make_has_taken_the_signal(tmp_pat
     try:
         os.sched_setaffinity(busy.pid, {make_core})
         build = subprocess.Popen(
-            ["make", "--no-print-directory"],
+            [sys.executable, "-c", AS_FROM_A_TERMINAL, "make", "--no-print-directory"],
             cwd=tmp_path,
             env={**os.environ, "PYTHONPATH": str(ROOT), "MAKEFLAGS": "", "MAKELEVEL": ""},
             stdout=subprocess.PIPE,

@@ -270,7 +270,7 @@ def stop_make_too(signum: int) -> bool:
         return False
     if not has_signal(int(make), signum):
         os.kill(int(make), signum)
-    deadline = time.monotonic() + 2
+    deadline = time.monotonic() + 5  # make takes it at once; the bound is for a make that never does
     while signal_state(int(make), signum) == "waiting" and time.monotonic() < deadline:
         time.sleep(0.005)
     return True
