@@ -18,7 +18,7 @@ import pytest
 
 from book_copy import build, copy_book
 from conftest import BOOK, CHROMIUM, CHROMIUM_ARGS
-from test_browser import wait_for_requests
+from test_browser import pending_requests, wait_for_requests
 
 PHONE = {"width": 390, "height": 844}
 OLD_SENTENCE = "This can feel like hitting a wall"
@@ -136,10 +136,8 @@ def story(browser, book, next_version, tmp_path_factory) -> Story:
         page = context.new_page()
         page.on("pageerror", lambda error: story.errors.append(f"{page.url}: {error}"))
         page.on("console", lambda m: m.type == "error" and story.errors.append(f"{page.url}: {m.text}"))
-        sizes, pending = [], set()
-        page.on("request", lambda request: pending.add(request))
-        page.on("requestfinished", lambda request: (sizes.append(request.sizes()), pending.discard(request)))
-        page.on("requestfailed", lambda request: pending.discard(request))
+        sizes, pending = [], pending_requests(page)
+        page.on("requestfinished", lambda request: sizes.append(request.sizes()))
 
         # The first visit: a chapter, as a reader arriving from a link.
         page.goto(server.url + CHAPTER, wait_until="load")

@@ -197,15 +197,7 @@ def test_a_recipe_stopped_with_make_ends_after_make_has_taken_the_signal(tmp_pat
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         os.sched_setaffinity(busy.pid, {make_core})
-        build = subprocess.Popen(
-            [sys.executable, "-c", AS_FROM_A_TERMINAL, "make", "--no-print-directory"],
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "MAKEFLAGS": "", "MAKELEVEL": ""},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+        build = make(tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "MAKEFLAGS": "", "MAKELEVEL": ""})
         os.sched_setaffinity(build.pid, {make_core})
         os.sched_setscheduler(build.pid, os.SCHED_IDLE, os.sched_param(0))
         deadline = time.monotonic() + 60

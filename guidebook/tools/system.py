@@ -265,13 +265,13 @@ def stop_make_too(signum: int) -> bool:
     on only when make has not had it (a SIGTERM to this process alone), and this process
     ends once make is in its handler, waiting for it.
     """
-    make = os.environ.get("GUIDE_MAKE_PID")
-    if make != str(os.getppid()):
+    if os.environ.get("GUIDE_MAKE_PID") != str(os.getppid()):
         return False
-    if not has_signal(int(make), signum):
-        os.kill(int(make), signum)
+    make = os.getppid()
+    if not has_signal(make, signum):
+        os.kill(make, signum)
     deadline = time.monotonic() + 5  # make takes it at once; the bound is for a make that never does
-    while signal_state(int(make), signum) == "waiting" and time.monotonic() < deadline:
+    while signal_state(make, signum) == "waiting" and time.monotonic() < deadline:
         time.sleep(0.005)
     return True
 
