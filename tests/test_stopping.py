@@ -169,13 +169,12 @@ def test_make_is_sent_the_signal_only_if_it_has_not_had_it(blocked):
 
 
 # A recipe that stops as build.py does: on Ctrl+C it calls system.stop_make_too and ends
-# at once. It runs on a core of its own, and make on another, beside a busy loop, at the
-# lowest priority: make then wakes to the signal only after the recipe has ended, unless
-# the recipe waits for it.
+# at once. Once it is ready, it runs on a core of its own, and make on another, beside a
+# busy loop, at the lowest priority: make then wakes to the signal only after the recipe
+# has ended, unless the recipe waits for it.
 QUICK_RECIPE = """
 import os, signal, sys, time
 from guidebook.tools.system import stop_make_too
-os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
 os.sched_setaffinity(0, {{{core}}})
 signal.signal(signal.SIGINT, lambda signum, frame: (stop_make_too(signum), os._exit(0)))
 open("ready", "w").close()
@@ -198,12 +197,13 @@ def test_a_recipe_stopped_with_make_ends_after_make_has_taken_the_signal(tmp_pat
     try:
         os.sched_setaffinity(busy.pid, {make_core})
         build = make(tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "MAKEFLAGS": "", "MAKELEVEL": ""})
-        os.sched_setaffinity(build.pid, {make_core})
-        os.sched_setscheduler(build.pid, os.SCHED_IDLE, os.sched_param(0))
         deadline = time.monotonic() + 60
         while not (tmp_path / "ready").exists():
             assert build.poll() is None and time.monotonic() < deadline, build.communicate()[0]
             time.sleep(0.01)
+        # only now: starved from the start, make would take seconds to start the recipe
+        os.sched_setaffinity(build.pid, {make_core})
+        os.sched_setscheduler(build.pid, os.SCHED_IDLE, os.sched_param(0))
         os.killpg(build.pid, signal.SIGINT)
         log = build.communicate(timeout=60)[0]
     finally:
