@@ -27,7 +27,8 @@ TAGS = {"website": WEBSITE_BUILDERS | {"linkcheck"}, "ebook": BOOK_BUILDERS}
 
 # ── The build's contract (guidebook/tools/build.py runs it) ─────────────────────────────
 # The order the formats are written in: the ebooks come first, because the website offers
-# them for download with their sizes; the paperback needs nothing from the others.
+# them for download with their sizes; the paperback needs nothing from the others. The
+# website may be written beside them (EBOOKS_LATER), then is offered them by a build after.
 FORMATS = ("epub", "pdf", PAPERBACK_BUILDER, "html")
 # What `make` builds. The paperback is built when asked for, by `make print` and `make dist`:
 # it is for printers, and a third WeasyPrint run would slow every build.
@@ -36,6 +37,10 @@ ALL = ("epub", "pdf", "html")
 # reads the chapters again if a setting whose rebuild is "env" differs between two builds,
 # so every builder gets the same -D settings: these, from shared_overrides().
 READER = "dummy"
+
+
+# The -D setting of a website written while its ebooks are: a website build after them offers them.
+EBOOKS_LATER = "guide_ebooks_later=1"
 
 
 def shared_overrides(ebook_dir: Path) -> list[str]:

@@ -171,6 +171,9 @@ SETTINGS = [
     Setting("guide_ebook_dir", "_build", (str,), text),
     # `make` builds the ebooks before the website and requires them (guidebook.markup.calls_to_action).
     Setting("guide_require_ebooks", False, (bool,), yes_or_no, rebuild=""),
+    # Set by `make` on the website it writes while the ebooks are written: their files and sizes
+    # are put in by the website build that follows (guidebook.markup.calls_to_action.offer_ebooks).
+    Setting("guide_ebooks_later", False, (bool,), yes_or_no, rebuild=""),
     # Set by the build itself, from hashes of the code and the stylesheets (guidebook.website):
     # a change rewrites every page.
     # The website kept on the reader's device (website/offline.py); `make live` turns it off,

@@ -8,14 +8,16 @@ and the redirect pages among them) and every release file must be the clean
 build's, byte for byte.
 """
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from book_copy import build, copy_book, hashes, run_tool, settings_args
 from conftest import OVERRIDES
-from guidebook.markup.calls_to_action import human_size
+from guidebook.markup.calls_to_action import human_size, show_sizes
 
 GATHERING_ALL_PAGES = ["sitemap.xml", "searchindex.js", "objects.inv", "robots.txt", "404.html"]
 CHAPTER = "docs/05-focus-on-self-growth.md"
@@ -86,3 +88,32 @@ def test_when_an_ebook_changes_size_every_page_shows_the_new_size(book, tmp_path
     size = f"({human_size(pdf.stat().st_size)})"
     pages = sorted((copy / "_build/html").glob("*.html"))
     assert [page.name for page in pages if size not in page.read_text(encoding="utf-8")] == []
+
+
+def test_every_page_shows_the_sizes_of_the_ebooks_this_build_wrote(book):
+    """`make` writes the website beside the ebooks, then offers them to it: every page shows
+    their sizes, and the website holds the very files."""
+    sizes = {ebook.suffix[1:]: f"({human_size(ebook.stat().st_size)})" for ebook in (book.pdf, book.epub)}
+    for ebook in (book.pdf, book.epub):
+        assert (book.html / "downloads" / ebook.name).read_bytes() == ebook.read_bytes()
+    shown = {}
+    for page in sorted(book.html.glob("*.html")):
+        for span in BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select(".guide-download-size"):
+            ebook = next(name[len("ebook-") :] for name in span["class"] if name.startswith("ebook-"))
+            shown.setdefault(page.name, {})[ebook] = span.get_text()
+    assert len(shown) >= 13, sorted(shown)  # the home page, every chapter, the 404 and search pages
+    assert {page: found for page, found in shown.items() if found != sizes} == {}
+
+
+def test_sizes_are_filled_in_where_a_page_shows_them_and_no_other_page_is_written(tmp_path):
+    span = '<span class="guide-download-size ebook-{} no-search">{}</span>'
+    page = tmp_path / "chapter.html"
+    page.write_text(f"<a>PDF {span.format('pdf', '')}</a> <a>EPUB {span.format('epub', '(1 KB)')}</a>")
+    other = tmp_path / "folder" / "moved.html"
+    other.parent.mkdir()
+    other.write_text("<p>No ebook here.</p>")
+    os.utime(other, ns=(1, 1))
+    show_sizes(tmp_path, {"pdf": "2.0 MB", "epub": "9 KB"})
+    expected = f"<a>PDF {span.format('pdf', '(2.0 MB)')}</a> <a>EPUB {span.format('epub', '(9 KB)')}</a>"
+    assert page.read_text() == expected
+    assert other.stat().st_mtime_ns == 1

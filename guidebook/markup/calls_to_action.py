@@ -5,8 +5,15 @@
 - ``{booking-button}`` is the call-to-action button (its content is the label);
 - ``{guide-note}`` shows ``book_note``, the short "what this guide is" note;
 - ``{download-buttons}`` offers the PDF and EPUB, with their sizes (website only).
+
+The website shows each ebook's size on every page (these buttons, and the sidebar's
+links): the pages are written with an empty ``guide-download-size`` span, which
+``offer_ebooks`` fills in on every page once the ebooks are in the website. So a
+new size needs no page written again, and ``make`` writes the website while the
+ebooks are written (``guide_ebooks_later``), then offers them to it.
 """
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -24,6 +31,10 @@ logger = logging.getLogger(__name__)
 
 BUTTON_CLASSES = ["sd-sphinx-override", "sd-btn", "sd-text-wrap"]
 DOWNLOADS_DIR = "downloads"
+# Where a page shows an ebook's size (the sidebar's template writes the same span); no-search:
+# the search index leaves it out, so it is the same before and after the size is filled in.
+SIZE_CLASSES = ["guide-download-size", "ebook-{format}", "no-search"]
+SIZE_SPAN = re.compile(r'(<span class="guide-download-size ebook-(\w+)[^"]*">)[^<]*(</span>)')
 
 
 class SettingLinkRole(SphinxRole):
@@ -87,6 +98,20 @@ def ebook_files(app) -> dict[str, Path]:
     return {"PDF": files["pdf"], "EPUB": files["epub"]}
 
 
+def offered_ebooks(app) -> dict[str, Path]:
+    """The ebooks the pages link: every one when the build requires them (``make``), else those built."""
+    return {
+        label: path
+        for label, path in ebook_files(app).items()
+        if path.exists() or app.config.guide_require_ebooks
+    }
+
+
+def size_span(label: str) -> nodes.inline:
+    """The empty span where the page shows the ebook's size (``offer_ebooks`` fills it in)."""
+    return nodes.inline("", "", classes=[name.format(format=label.lower()) for name in SIZE_CLASSES])
+
+
 def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
@@ -112,14 +137,15 @@ class ResolveDownloadButtons(SphinxPostTransform):
             para = nodes.paragraph(classes=node["classes"])
             para.source, para.line = node.source, node.line  # so a link check names the directive's line
             here = builder.get_target_uri(self.env.docname)
-            for label, path in ebook_files(builder).items():
-                if not path.exists() and builder.name != "linkcheck" and not self.config.guide_require_ebooks:
-                    continue  # a website built on its own offers the ebooks that are built (see copy_ebooks)
-                size = f" ({human_size(path.stat().st_size)})" if path.exists() else ""
+            # linkcheck checks every button; a website built on its own offers the ebooks that are built
+            ebooks = ebook_files(builder) if builder.name == "linkcheck" else offered_ebooks(builder)
+            for label, path in ebooks.items():
                 uri = relative_uri(here, f"{DOWNLOADS_DIR}/{path.name}")
                 para += nodes.reference(
                     "",
-                    f"Download the {label}{size}",
+                    "",
+                    nodes.Text(f"Download the {label} "),
+                    size_span(label),
                     refuri=uri,
                     classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
                 )
@@ -134,20 +160,24 @@ def give_builder(app: Sphinx) -> None:
     ResolveDownloadButtons.builder = app.builder
 
 
-def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
-    """Put the built PDF and EPUB into the website, where the buttons point.
+def offer_ebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Put the built PDF and EPUB into the website, where the buttons point, and show their sizes on every page.
 
-    `make` builds the ebooks first and requires them (guide_require_ebooks): a
-    missing one is an error there. A website built on its own with sphinx-build
-    offers the ebooks that are built, and says which are not.
+    `make` requires the ebooks (guide_require_ebooks): a missing one is an error
+    there. It writes the website while it writes them (guide_ebooks_later), then
+    builds the website again, which writes no page and offers them. A website built
+    on its own with sphinx-build offers the ebooks that are built, and says which are not.
     """
-    if exception or app.builder.name not in WEBSITE_BUILDERS:
+    if exception or app.builder.name not in WEBSITE_BUILDERS or app.config.guide_ebooks_later:
         return
-    target = Path(app.outdir, DOWNLOADS_DIR)
+    site = Path(app.outdir)
+    target = site / DOWNLOADS_DIR
     target.mkdir(exist_ok=True)
+    sizes = {}
     for label, path in ebook_files(app).items():
         if path.exists():
             (target / path.name).write_bytes(path.read_bytes())
+            sizes[label.lower()] = human_size(path.stat().st_size)
         elif app.config.guide_require_ebooks:
             logger.warning(
                 "the %s is not built yet (%s), so the website's download button would be broken. "
@@ -164,10 +194,22 @@ def copy_ebooks(app: Sphinx, exception: Exception | None) -> None:
                 label,
                 path,
             )
+    show_sizes(site, sizes)
+
+
+def show_sizes(site: Path, sizes: dict[str, str]) -> None:
+    """Fill in each ebook's size ("(1.2 MB)", by format) wherever a page of the site shows it."""
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        shown = SIZE_SPAN.sub(
+            lambda span: f"{span[1]}({sizes[span[2]]}){span[3]}" if span[2] in sizes else span[0], html
+        )
+        if shown != html:
+            page.write_text(shown, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("guidebook.settings")  # guide_ebook_dir, guide_require_ebooks
+    app.setup_extension("guidebook.settings")  # guide_ebook_dir, guide_require_ebooks, guide_ebooks_later
     app.add_role("booking", SettingLinkRole("book_booking_url"))
     app.add_role("original-post", SettingLinkRole("book_original_post_url"))
     app.add_directive("booking-button", BookingButton)
@@ -176,5 +218,5 @@ def setup(app: Sphinx) -> dict:
     app.add_node(download_buttons)
     app.add_post_transform(ResolveDownloadButtons)
     app.connect("builder-inited", give_builder)
-    app.connect("build-finished", copy_ebooks)
+    app.connect("build-finished", offer_ebooks)  # before the offline worker lists the files (900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,7 @@ drawing it loads WeasyPrint, which would add a second to every website build.
 
 import hashlib
 import json
+import os
 import re
 from html import escape
 from pathlib import Path
@@ -101,7 +102,8 @@ def cover_image(folder: Path, book: dict) -> Path:
     if png.exists() and stamp.exists() and stamp.read_text() == digest:
         return png
     png.parent.mkdir(parents=True, exist_ok=True)
-    partial = png.with_name("cover.png.part")
+    # `make` writes the EPUB and the website side by side, and each may draw it: each its own file
+    partial = png.with_name(f"cover.png.{os.getpid()}.part")
     pages = draw_cover(book, partial)
     partial.replace(png)
     if pages != 1:  # no stamp, so that every build says it until it is fixed

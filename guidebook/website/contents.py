@@ -6,9 +6,9 @@ links to its neighbours. Sphinx writes again only the chapters that changed
 added or removed, the other pages would keep the old list; and it never
 deletes the page of a removed chapter. Here, when the titles or the list of
 chapters change, every page is written again, and a removed chapter's page
-is deleted (a renamed chapter's old address then gets its redirect). Every
-page also offers the ebooks with their sizes: when a size changes, every page
-is written again too (the sizes shown are kept in Sphinx's environment).
+is deleted (a renamed chapter's old address then gets its redirect). (Every
+page also shows the ebooks' sizes: those are filled in on every page after the
+pages are written, by guidebook.markup.calls_to_action.offer_ebooks.)
 
 Sphinx's search index keeps the words of the pages it did not write, and
 drops the rewritten pages from the words they had; a word no page has any more
@@ -27,7 +27,6 @@ from sphinx.environment import BuildEnvironment
 from sphinx.search import js_index
 
 from guidebook.formats import WEBSITE_BUILDERS, code_hash
-from guidebook.website.pages import download_links
 
 
 def code_version(app: Sphinx, config) -> None:
@@ -52,19 +51,8 @@ class ContentsWatch:
         return []
 
     def write_every_page_if_changed(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
-        downloads = downloads_shown_changed(app, env)
         contents = self.before is not None and (self.chapters_changed or titles(env) != self.before)
-        return sorted(env.found_docs) if downloads or contents else []
-
-
-def downloads_shown_changed(app: Sphinx, env: BuildEnvironment) -> bool:
-    """Whether the ebooks' sizes differ from those the last website build showed; notes them."""
-    if app.builder.name not in WEBSITE_BUILDERS:
-        return False
-    shown = [(link["label"], link["size"]) for link in download_links(app)]
-    changed = getattr(env, "guide_download_sizes", None) != shown
-    env.guide_download_sizes = shown
-    return changed
+        return sorted(env.found_docs) if contents else []
 
 
 def drop_words_of_no_page(app: Sphinx, exception: Exception | None) -> None:

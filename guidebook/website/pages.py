@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from guidebook.formats import WEBSITE_BUILDERS
-from guidebook.markup.calls_to_action import DOWNLOADS_DIR, ebook_files, human_size
+from guidebook.markup.calls_to_action import DOWNLOADS_DIR, offered_ebooks
 
 THEME_DIR = Path(__file__).parent / "theme"
 
@@ -98,15 +98,15 @@ def page_description(app: Sphinx, pagename: str) -> str:
 
 
 def download_links(app: Sphinx) -> list[dict]:
+    """The sidebar's links to the ebooks; their sizes are filled in after (calls_to_action.offer_ebooks)."""
     return [
         {
             "label": label,
+            "format": label.lower(),
             "path": f"{DOWNLOADS_DIR}/{path.name}",
-            "size": human_size(path.stat().st_size),
             "mimetype": MIME_TYPES[label],
         }
-        for label, path in ebook_files(app).items()
-        if path.exists()
+        for label, path in offered_ebooks(app).items()
     ]
 
 
