@@ -31,9 +31,8 @@ logger = logging.getLogger(__name__)
 
 BUTTON_CLASSES = ["sd-sphinx-override", "sd-btn", "sd-text-wrap"]
 DOWNLOADS_DIR = "downloads"
-# Where a page shows an ebook's size (the sidebar's template writes the same span); no-search:
-# the search index leaves it out, so it is the same before and after the size is filled in.
-SIZE_CLASSES = ["guide-download-size", "ebook-{format}", "no-search"]
+# Where a page shows an ebook's size (size_classes); no-search: the search index leaves it
+# out, so it is the same before and after the size is filled in.
 SIZE_SPAN = re.compile(r'(<span class="guide-download-size ebook-(\w+)[^"]*">)[^<]*(</span>)')
 
 
@@ -107,9 +106,10 @@ def offered_ebooks(app) -> dict[str, Path]:
     }
 
 
-def size_span(label: str) -> nodes.inline:
-    """The empty span where the page shows the ebook's size (``offer_ebooks`` fills it in)."""
-    return nodes.inline("", "", classes=[name.format(format=label.lower()) for name in SIZE_CLASSES])
+def size_classes(label: str) -> list[str]:
+    """The classes of the empty span where a page shows the ebook's size: the buttons' and the
+    sidebar's (``offer_ebooks`` fills it in, found by SIZE_SPAN)."""
+    return ["guide-download-size", f"ebook-{label.lower()}", "no-search"]
 
 
 def human_size(size: int) -> str:
@@ -145,7 +145,7 @@ class ResolveDownloadButtons(SphinxPostTransform):
                     "",
                     "",
                     nodes.Text(f"Download the {label} "),
-                    size_span(label),
+                    nodes.inline("", "", classes=size_classes(label)),
                     refuri=uri,
                     classes=[*BUTTON_CLASSES, "sd-btn-outline-primary", "download-button"],
                 )

@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from guidebook.formats import WEBSITE_BUILDERS
-from guidebook.markup.calls_to_action import DOWNLOADS_DIR, offered_ebooks
+from guidebook.markup.calls_to_action import DOWNLOADS_DIR, offered_ebooks, size_classes
 
 THEME_DIR = Path(__file__).parent / "theme"
 
@@ -102,7 +102,7 @@ def download_links(app: Sphinx) -> list[dict]:
     return [
         {
             "label": label,
-            "format": label.lower(),
+            "size_classes": " ".join(size_classes(label)),
             "path": f"{DOWNLOADS_DIR}/{path.name}",
             "mimetype": MIME_TYPES[label],
         }
