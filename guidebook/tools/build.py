@@ -40,7 +40,8 @@ promises on top of it:
   process imports all a build imports, WeasyPrint among it (``warm_up``), so the
   writers forked after it start with them. A new ``sphinx-build`` per format
   spent about half a second each importing them again (``make bench``: 5.0 s
-  for the full build against 3.5 s, when the workers came in).
+  for the full build against 3.5 s, when the workers came in). What a worker
+  starts with is frozen for the garbage collector (``before_forking``).
 - **System check.** Each build first checks that the computer has what it needs
   (guidebook/tools/system.py), in this process.
 - **Reproducible dates.** ``SOURCE_DATE_EPOCH`` is the last commit's time.
@@ -48,6 +49,7 @@ promises on top of it:
 
 import argparse
 import fcntl
+import gc
 import importlib
 import multiprocessing
 import os
@@ -238,10 +240,23 @@ def start_workers(count: int):
     (``import_extensions``) while this process goes on, then runs the build it is given."""
     from concurrent.futures import ProcessPoolExecutor
 
-    sys.stdout.flush(), sys.stderr.flush()
+    before_forking()
     pool = ProcessPoolExecutor(max_workers=count, initializer=start_worker)
     pool.submit(int)  # the first task forks the workers (with fork, all at once)
     return pool
+
+
+def before_forking() -> None:
+    """Get this process ready to fork workers that do not exec: its output flushed, and what it
+    holds frozen (``gc.freeze``, as Python's gc documentation advises before ``fork()``).
+
+    The workers' garbage collector then leaves the modules and objects they start with alone,
+    and so does this process's when it exits: that took a fifth of a second of every build.
+    Timed side by side (``make``, medians of nine), the full build took 3.2 s against 3.6 s at
+    the guide's length and 10.6 s against 12.4 s at ten times it.
+    """
+    sys.stdout.flush(), sys.stderr.flush()
+    gc.freeze()
 
 
 def start_worker() -> None:
@@ -250,6 +265,7 @@ def start_worker() -> None:
         import_extensions()
     except Exception:  # a broken conf.py or extension: the build itself says where, in Sphinx's words
         pass
+    gc.freeze()  # what it imported, for the build it runs (before_forking)
 
 
 def run_side_by_side(commands: dict[str, list[str]], then=None, pool=None, beside=()) -> list[str]:

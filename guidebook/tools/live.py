@@ -30,7 +30,7 @@ if __name__ == "__main__":  # run by its path (make): Ctrl+C while Sphinx is imp
 
 # warm_up: the same imports as make's warm build workers
 from guidebook.tools import sources
-from guidebook.tools.build import Busy, stoppable, system_ready, warm_up
+from guidebook.tools.build import Busy, before_forking, stoppable, system_ready, warm_up
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PORT = 8000
@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         if system_ready():
             return 1
         warm_up()
+        before_forking()  # each rebuild runs in a worker forked from this process
         serve(out, args.host, args.port)
         return 0
 
