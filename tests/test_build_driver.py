@@ -181,3 +181,28 @@ def test_stock_sphinx_build_makes_the_website_of_a_fresh_checkout(tmp_path):
     assert "the PDF is not built yet" in result.stdout
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "download-button" not in home and "downloads/" not in home
+
+
+FROZEN_COUNTS = """
+import gc
+from guidebook.tools.build import start_workers
+
+with start_workers(1) as workers:
+    print(gc.get_freeze_count(), workers.submit(gc.get_freeze_count).result())
+"""
+
+
+def test_workers_start_with_what_they_imported_frozen():
+    """before_forking: a worker's collector leaves alone what it was forked with and what it imported
+    for its build, and the driver's what it holds when it forks (so it exits at once)."""
+    import subprocess
+    import sys
+
+    from book_copy import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", FROZEN_COUNTS], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    in_driver, in_worker = map(int, result.stdout.split())
+    assert in_driver > 1000  # the driver's own modules
+    assert in_worker > in_driver + 30_000  # and Sphinx, MyST, furo and the guide's extensions
