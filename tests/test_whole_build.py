@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from book_copy import build, copy_book, hashes, run_tool, settings_args
 from conftest import OVERRIDES
-from guidebook.markup.calls_to_action import human_size, show_sizes
+from guidebook.markup.calls_to_action import human_size, show_sizes, size_classes
 
 GATHERING_ALL_PAGES = ["sitemap.xml", "searchindex.js", "objects.inv", "robots.txt", "404.html"]
 CHAPTER = "docs/05-focus-on-self-growth.md"
@@ -106,14 +106,16 @@ def test_every_page_shows_the_sizes_of_the_ebooks_this_build_wrote(book):
 
 
 def test_sizes_are_filled_in_where_a_page_shows_them_and_no_other_page_is_written(tmp_path):
-    span = '<span class="guide-download-size ebook-{} no-search">{}</span>'
+    def span(label: str, text: str) -> str:
+        return f'<span class="{" ".join(size_classes(label))}">{text}</span>'
+
     page = tmp_path / "chapter.html"
-    page.write_text(f"<a>PDF {span.format('pdf', '')}</a> <a>EPUB {span.format('epub', '(1 KB)')}</a>")
+    page.write_text(f"<a>PDF {span('PDF', '')}</a> <a>EPUB {span('EPUB', '(1 KB)')}</a>")
     other = tmp_path / "folder" / "moved.html"
     other.parent.mkdir()
     other.write_text("<p>No ebook here.</p>")
     os.utime(other, ns=(1, 1))
     show_sizes(tmp_path, {"pdf": "2.0 MB", "epub": "9 KB"})
-    expected = f"<a>PDF {span.format('pdf', '(2.0 MB)')}</a> <a>EPUB {span.format('epub', '(9 KB)')}</a>"
+    expected = f"<a>PDF {span('PDF', '(2.0 MB)')}</a> <a>EPUB {span('EPUB', '(9 KB)')}</a>"
     assert page.read_text() == expected
     assert other.stat().st_mtime_ns == 1
